@@ -1,0 +1,117 @@
+#include "boot_info.hpp"
+
+#include "nabla/abi.h"
+
+#include <sys/random.h>
+
+#include <cstring>
+#include <fmt/format.h>
+
+namespace nabla {
+namespace {
+
+// Hands out aligned pieces of the boot area; fails instead of overrunning it.
+class BootArea {
+public:
+    BootArea(const GuestMemory& mem, uint64_t start, uint64_t end) : mem_(mem), next_(start), end_(end) {}
+
+    template <typename T>
+    std::pair<uint64_t, T*> take(uint64_t count = 1) {
+        auto [addr, bytes] = take_bytes(sizeof(T) * count, alignof(T));
+        return {addr, reinterpret_cast<T*>(bytes)};
+    }
+    uint64_t put_string(const std::string& s) {
+        auto [addr, bytes] = take_bytes(s.size() + 1, 1);
+        if (bytes) std::memcpy(bytes, s.c_str(), s.size() + 1);
+        return addr;
+    }
+    bool overflowed() const { return overflow_; }
+
+private:
+    std::pair<uint64_t, std::byte*> take_bytes(uint64_t size, uint64_t align) {
+        uint64_t at = (next_ + align - 1) & ~(align - 1);
+        if (at > end_ || size > end_ - at) {
+            overflow_ = true;
+            return {0, nullptr};
+        }
+        next_ = at + size;
+        return {at, mem_.bytes(at, size).data()};
+    }
+    const GuestMemory& mem_;
+    uint64_t next_, end_;
+    bool overflow_ = false;
+};
+
+} // namespace
+
+uint64_t boot_info_bytes(const Devices& devs, const BootFacts& facts) {
+    uint64_t n = sizeof(nabla_boot_info) + 64;
+    n += (devs.blocks.size() + devs.taps.size()) * sizeof(nabla_device) + 8;
+    n += (facts.argv.size() + facts.envp.size() + 2) * sizeof(uint64_t);
+    for (const auto& s : facts.argv) n += s.size() + 1;
+    for (const auto& s : facts.envp) n += s.size() + 1;
+    return n;
+}
+
+Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& l, const ElfImage& image,
+                                 const Devices& devs, const BootFacts& facts) {
+    BootArea area(mem, l.boot_start, l.heap_start);
+    auto [bi_addr, bi] = area.take<nabla_boot_info>();
+    auto [dev_addr, dev] = area.take<nabla_device>(devs.blocks.size() + devs.taps.size());
+    auto [argv_addr, argv] = area.take<uint64_t>(facts.argv.size() + 1);
+    auto [envp_addr, envp] = area.take<uint64_t>(facts.envp.size() + 1);
+    if (area.overflowed()) return fail(Exit::os_error, "boot data does not fit its area");
+    for (size_t i = 0; i < facts.argv.size(); i++) argv[i] = area.put_string(facts.argv[i]);
+    argv[facts.argv.size()] = 0;
+    for (size_t i = 0; i < facts.envp.size(); i++) envp[i] = area.put_string(facts.envp[i]);
+    envp[facts.envp.size()] = 0;
+    if (area.overflowed()) return fail(Exit::os_error, "boot data does not fit its area");
+
+    *bi = nabla_boot_info{};
+    bi->abi_version = NABLA_ABI_VERSION;
+    bi->host_flags = facts.host_flags;
+    bi->load_bias = l.bias;
+    bi->mem_start = l.mem_start;
+    bi->mem_end = l.mem_end;
+    bi->heap_start = l.heap_start;
+    bi->heap_end = l.heap_end;
+    bi->stack_low = l.stack_low;
+    bi->stack_top = l.stack_top;
+    bi->vdso_clock_gettime = facts.vdso_clock_gettime;
+    bi->phdr = image.phnum ? image.segments.front().vaddr - image.segments.front().offset + image.phoff + l.bias : 0;
+    bi->phnum = image.phnum;
+    bi->argc = static_cast<uint32_t>(facts.argv.size());
+    bi->argv = argv_addr;
+    bi->envp = envp_addr;
+    bi->console_fd = 1;
+    bi->console_err_fd = 2;
+    bi->device_count = static_cast<uint32_t>(devs.blocks.size() + devs.taps.size());
+    bi->devices = dev_addr;
+
+    size_t i = 0;
+    for (const auto& b : devs.blocks) {
+        nabla_device& d = dev[i++] = nabla_device{};
+        std::strncpy(d.name, b.name.c_str(), NABLA_DEVICE_NAME_MAX);
+        d.kind = NABLA_DEVICE_BLOCK;
+        d.host_fd = b.fd.get();
+        d.u.block.capacity = b.capacity;
+        d.u.block.block_size = b.block_size;
+        d.u.block.read_only = b.read_only;
+        d.u.block.max_request = NABLA_BLOCK_MAX_REQUEST;
+    }
+    for (const auto& t : devs.taps) {
+        nabla_device& d = dev[i++] = nabla_device{};
+        std::strncpy(d.name, t.name.c_str(), NABLA_DEVICE_NAME_MAX);
+        d.kind = NABLA_DEVICE_NET;
+        d.host_fd = t.fd.get();
+        std::memcpy(d.u.net.mac, t.mac.data(), 6);
+        d.u.net.mtu = t.mtu;
+    }
+
+    // Seeds the guest's stack protector and getrandom().
+    if (::getrandom(bi->entropy, sizeof bi->entropy, 0) != static_cast<ssize_t>(sizeof bi->entropy))
+        return fail_errno(Exit::os_error, "getrandom for the guest's entropy");
+    return bi_addr;
+}
+
+} // namespace nabla

@@ -1,0 +1,27 @@
+// Writes struct nabla_boot_info, the device table and argv into guest memory.
+#pragma once
+
+#include "devices.hpp"
+#include "elf_image.hpp"
+#include "guest_memory.hpp"
+
+#include <string>
+#include <vector>
+
+namespace nabla {
+
+struct BootFacts {
+    uint32_t host_flags;
+    uint64_t vdso_clock_gettime;
+    std::vector<std::string> argv; // argv[0] is the kernel path
+    std::vector<std::string> envp;
+};
+
+// How many bytes write_boot_info needs, to plan the layout with.
+uint64_t boot_info_bytes(const Devices& devs, const BootFacts& facts);
+
+// Returns the guest address of the boot info.
+Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& layout, const ElfImage& image,
+                                 const Devices& devs, const BootFacts& facts);
+
+} // namespace nabla

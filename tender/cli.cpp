@@ -1,0 +1,183 @@
+#include "cli.hpp"
+
+#include "manifest.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fmt/format.h>
+#include <functional>
+#include <string_view>
+
+namespace nabla {
+namespace {
+
+// One flag: "--NAME" or "--NAME:DEVICE"; value after '='.
+struct Flag {
+    std::string_view name;
+    bool per_device;    // --name:DEVICE=VALUE
+    bool takes_value;
+    std::string_view value_help;
+    std::string_view help;
+    std::function<Result<void>(Options&, std::string_view device, std::string_view value)> apply;
+};
+
+Result<uint64_t> parse_number(std::string_view text, std::string_view flag) {
+    uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+        return fail(Exit::usage, fmt::format("{}: '{}' is not a number", flag, text));
+    return value;
+}
+
+Result<void> check_new_device(const Options& o, std::string_view device, std::string_view flag) {
+    if (!valid_device_name(device))
+        return fail(Exit::usage, fmt::format("{}: device name '{}' is not [A-Za-z0-9_]{{1,67}}", flag, device));
+    bool taken = std::ranges::any_of(o.nets, [&](auto& n) { return n.name == device; }) ||
+                 std::ranges::any_of(o.blocks, [&](auto& b) { return b.name == device; });
+    if (taken) return fail(Exit::usage, fmt::format("{}: device '{}' is given twice", flag, device));
+    return {};
+}
+
+Result<void> add_block(Options& o, std::string_view device, std::string_view path, bool ro,
+                       std::string_view flag) {
+    if (auto ok = check_new_device(o, device, flag); !ok) return ok;
+    if (path.empty()) return fail(Exit::usage, fmt::format("{}:{} needs a file", flag, device));
+    o.blocks.push_back({std::string(device), std::string(path), ro, 512});
+    return {};
+}
+
+const std::vector<Flag>& flags() {
+    static const std::vector<Flag> table = {
+        {"mem", false, true, "MiB", "guest memory, lazily backed (default 512)",
+         [](Options& o, auto, std::string_view v) -> Result<void> {
+             auto n = parse_number(v, "--mem");
+             if (!n) return std::unexpected(n.error());
+             if (*n < min_mem_mib || *n > max_mem_mib)
+                 return fail(Exit::usage, fmt::format("--mem: {} MiB is not in {}..{}", *n, min_mem_mib, max_mem_mib));
+             o.mem_mib = *n;
+             return {};
+         }},
+        {"net", true, true, "IFACE|@FD", "attach tap interface IFACE (or inherited tap fd FD) as device NAME",
+         [](Options& o, std::string_view dev, std::string_view v) -> Result<void> {
+             if (auto ok = check_new_device(o, dev, "--net"); !ok) return ok;
+             NetOption net{std::string(dev), {}, -1, {}};
+             if (v.starts_with('@')) {
+                 auto fd = parse_number(v.substr(1), "--net");
+                 if (!fd) return std::unexpected(fd.error());
+                 if (*fd < 3 || *fd > 65535)
+                     return fail(Exit::usage, fmt::format("--net:{}: fd {} is not an inheritable fd (3..65535)", dev, *fd));
+                 net.fd = static_cast<int>(*fd);
+             } else {
+                 if (v.empty() || v.size() >= 16)
+                     return fail(Exit::usage, fmt::format("--net:{}: interface name '{}' is not 1..15 characters", dev, v));
+                 net.iface = v;
+             }
+             o.nets.push_back(std::move(net));
+             return {};
+         }},
+        {"net-mac", true, true, "MAC", "MAC address of net device NAME (default: derived from its name)",
+         [](Options& o, std::string_view dev, std::string_view v) -> Result<void> {
+             auto it = std::ranges::find_if(o.nets, [&](auto& n) { return n.name == dev; });
+             if (it == o.nets.end())
+                 return fail(Exit::usage, fmt::format("--net-mac:{}: no --net:{} given before it", dev, dev));
+             auto mac = parse_mac(v);
+             if (!mac) return fail(Exit::usage, fmt::format("--net-mac:{}: {}", dev, mac.error().message));
+             it->mac = *mac;
+             return {};
+         }},
+        {"block", true, true, "FILE", "attach FILE as block device NAME, read-write",
+         [](Options& o, std::string_view dev, std::string_view v) { return add_block(o, dev, v, false, "--block"); }},
+        {"block-ro", true, true, "FILE", "attach FILE as block device NAME, read-only",
+         [](Options& o, std::string_view dev, std::string_view v) { return add_block(o, dev, v, true, "--block-ro"); }},
+        {"block-size", true, true, "512|4096", "block size of device NAME (default 512)",
+         [](Options& o, std::string_view dev, std::string_view v) -> Result<void> {
+             auto it = std::ranges::find_if(o.blocks, [&](auto& b) { return b.name == dev; });
+             if (it == o.blocks.end())
+                 return fail(Exit::usage, fmt::format("--block-size:{}: no --block:{} given before it", dev, dev));
+             if (v != "512" && v != "4096")
+                 return fail(Exit::usage, fmt::format("--block-size:{}: '{}' is neither 512 nor 4096", dev, v));
+             it->block_size = v == "512" ? 512 : 4096;
+             return {};
+         }},
+        {"print-policy", false, false, "", "print the seccomp policy KERNEL would get with these devices, and exit",
+         [](Options& o, auto, auto) -> Result<void> { o.print_policy = true; return {}; }},
+        {"help", false, false, "", "show this help",
+         [](Options& o, auto, auto) -> Result<void> { o.help = true; return {}; }},
+        {"version", false, false, "", "show the version and the guest ABI version",
+         [](Options& o, auto, auto) -> Result<void> { o.version = true; return {}; }},
+    };
+    return table;
+}
+
+} // namespace
+
+Result<Mac> parse_mac(std::string_view text) {
+    Mac mac{};
+    if (text.size() != 17) return fail(Exit::usage, fmt::format("'{}' is not a MAC address (xx:xx:xx:xx:xx:xx)", text));
+    for (size_t i = 0; i < 6; i++) {
+        auto part = text.substr(i * 3, 2);
+        if (i < 5 && text[i * 3 + 2] != ':')
+            return fail(Exit::usage, fmt::format("'{}' is not a MAC address (xx:xx:xx:xx:xx:xx)", text));
+        auto [end, ec] = std::from_chars(part.data(), part.data() + 2, mac[i], 16);
+        if (ec != std::errc{} || end != part.data() + 2)
+            return fail(Exit::usage, fmt::format("'{}' is not a MAC address (xx:xx:xx:xx:xx:xx)", text));
+    }
+    if (mac[0] & 1) return fail(Exit::usage, fmt::format("'{}' is a multicast MAC address", text));
+    return mac;
+}
+
+Result<Options> parse_cli(const std::vector<std::string>& argv) {
+    Options o;
+    size_t i = 1;
+    for (; i < argv.size(); i++) {
+        std::string_view arg = argv[i];
+        if (arg == "--") { i++; break; }
+        if (!arg.starts_with("--")) break; // KERNEL
+        arg.remove_prefix(2);
+        auto eq = arg.find('=');
+        std::string_view key = arg.substr(0, eq);
+        std::optional<std::string_view> value;
+        if (eq != std::string_view::npos) value = arg.substr(eq + 1);
+        std::string_view device;
+        if (auto colon = key.find(':'); colon != std::string_view::npos) {
+            device = key.substr(colon + 1);
+            key = key.substr(0, colon);
+        }
+        auto flag = std::ranges::find_if(flags(), [&](const Flag& f) { return f.name == key; });
+        if (flag == flags().end())
+            return fail(Exit::usage, fmt::format("unknown option '{}' (see nabla-run --help)", argv[i]));
+        if (flag->per_device && device.empty())
+            return fail(Exit::usage, fmt::format("--{} needs a device name: --{}:NAME={}", key, key, flag->value_help));
+        if (!flag->per_device && !device.empty())
+            return fail(Exit::usage, fmt::format("--{} takes no device name", key));
+        if (flag->takes_value && !value)
+            return fail(Exit::usage, fmt::format("--{} needs a value: --{}{}={}", key, key,
+                                                 flag->per_device ? ":NAME" : "", flag->value_help));
+        if (!flag->takes_value && value) return fail(Exit::usage, fmt::format("--{} takes no value", key));
+        if (auto ok = flag->apply(o, device, value.value_or("")); !ok) return std::unexpected(ok.error());
+    }
+    if (o.help || o.version) return o;
+    if (i >= argv.size()) return fail(Exit::usage, "no KERNEL given (see nabla-run --help)");
+    o.kernel = argv[i];
+    o.args.assign(argv.begin() + static_cast<long>(i) + 1, argv.end());
+    return o;
+}
+
+std::string usage_text() {
+    std::string out =
+        "usage: nabla-run [OPTIONS] KERNEL [ARGS...]\n"
+        "Runs the nabla unikernel KERNEL as one process that may make only seven system calls.\n\n"
+        "options:\n";
+    for (const auto& f : flags()) {
+        std::string left = fmt::format("  --{}{}{}{}", f.name, f.per_device ? ":NAME" : "",
+                                       f.takes_value ? "=" : "", f.value_help);
+        out += fmt::format("{:<32} {}\n", left, f.help);
+    }
+    out += "\nexit status: the guest's own exit code; 134 if the guest aborted; death by SIGSYS\n"
+           "(shell status 159) if it broke the seccomp policy. Before the guest runs:\n"
+           "64 usage, 65 malformed unikernel, 66 file not found, 69 tap unavailable,\n"
+           "71 host error, 76 guest ABI version mismatch, 78 devices do not match the manifest.\n";
+    return out;
+}
+
+} // namespace nabla

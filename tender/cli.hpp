@@ -1,0 +1,49 @@
+// The nabla-run command line: every flag is one row of a table (cli.cpp),
+// which drives both parsing and --help.
+#pragma once
+
+#include "error.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nabla {
+
+using Mac = std::array<uint8_t, 6>;
+
+struct NetOption {
+    std::string name;  // manifest name
+    std::string iface; // tap interface, or empty when fd is set
+    int fd = -1;       // inherited tap fd (--net:NAME=@FD)
+    std::optional<Mac> mac;
+};
+
+struct BlockOption {
+    std::string name;
+    std::string path;
+    bool read_only = false;
+    uint32_t block_size = 512;
+};
+
+struct Options {
+    uint64_t mem_mib = 512;
+    std::vector<NetOption> nets;
+    std::vector<BlockOption> blocks;
+    bool help = false;
+    bool version = false;
+    bool print_policy = false;
+    std::string kernel;
+    std::vector<std::string> args; // for the guest, after KERNEL
+};
+
+inline constexpr uint64_t min_mem_mib = 4;
+inline constexpr uint64_t max_mem_mib = 1024 * 1024; // 1 TiB, lazily backed
+
+Result<Options> parse_cli(const std::vector<std::string>& argv);
+std::string usage_text();
+Result<Mac> parse_mac(std::string_view text);
+
+} // namespace nabla
