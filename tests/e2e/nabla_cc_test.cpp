@@ -1,0 +1,63 @@
+// nabla-cc as a user's compiler: compile, archive, link, run.
+#include "process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace nabla::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+class NablaCc : public testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("nabla-cc-test-" + std::to_string(getpid()));
+        fs::create_directories(dir_);
+        write("lib.c", "int triple(int x) { return 3 * x; }\n");
+        write("app.c", "#include \"nabla/rt.h\"\nint triple(int);\n"
+                       "int main(int argc, char **argv) { nabla_printf(\"%d %s\\n\", triple(argc), argv[argc - 1]);"
+                       " return triple(2); }\n");
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+    void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+    std::string at(const std::string& name) { return (dir_ / name).string(); }
+    Outcome cc(std::vector<std::string> args) {
+        args.insert(args.begin(), bin("nabla-cc"));
+        return run(args);
+    }
+    fs::path dir_;
+};
+
+TEST_F(NablaCc, CompilesArchivesLinksAndRuns) {
+    ASSERT_TRUE(cc({"-O2", "-c", at("lib.c"), "-o", at("lib.o")}).exited_with(0));
+    ASSERT_TRUE(run({"/usr/bin/ar", "rcs", at("libtriple.a"), at("lib.o")}).exited_with(0));
+    auto link = cc({"-O2", "-o", at("app.nabla"), at("app.c"), "-L" + dir_.string(), "-ltriple"});
+    ASSERT_TRUE(link.exited_with(0)) << describe(link);
+    auto o = run({bin("nabla-run"), at("app.nabla"), "last"});
+    EXPECT_TRUE(o.exited_with(6)) << describe(o);
+    EXPECT_EQ(o.out, "6 last\n");
+}
+
+TEST_F(NablaCc, NoPieBuildsEtExec) {
+    auto link = cc({"-no-pie", "-o", at("app.nabla"), at("app.c"), at("lib.c")});
+    ASSERT_TRUE(link.exited_with(0)) << describe(link);
+    std::ifstream f(at("app.nabla"), std::ios::binary);
+    char header[18];
+    f.read(header, sizeof header);
+    EXPECT_EQ(header[16], 2) << "e_type is not ET_EXEC";
+    EXPECT_TRUE(run({bin("nabla-run"), at("app.nabla")}).exited_with(6));
+}
+
+TEST_F(NablaCc, RefusesSharedObjects) {
+    auto o = cc({"-shared", "-o", at("lib.so"), at("lib.c")});
+    EXPECT_TRUE(o.exited_with(2)) << describe(o);
+    EXPECT_NE(o.err.find("'-shared' is not supported"), std::string::npos) << o.err;
+    EXPECT_FALSE(fs::exists(at("lib.so")));
+}
+
+} // namespace
