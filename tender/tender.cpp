@@ -75,16 +75,6 @@ Result<std::string> run_tender(const Options& opts) {
     if (!devs) return std::unexpected(devs.error());
 
     bool fsgsbase = host_has_fsgsbase();
-    auto rules = build_policy(policy_input(*devs, fsgsbase));
-    auto filter = compile_filter(rules);
-    if (!filter) return std::unexpected(filter.error());
-    if (opts.print_policy)
-        return fmt::format("{}{} BPF instructions (limit {})\n", format_policy(rules), filter->size(),
-                           bpf_max_instructions);
-    if (!fsgsbase)
-        std::fputs("nabla-run: this CPU or kernel lacks FSGSBASE: allowing arch_prctl(ARCH_SET_FS) for the guest's "
-                   "TLS\n", stderr);
-
     BootFacts facts{fsgsbase ? NABLA_HOST_FSGSBASE : 0u, find_vdso_clock_gettime(), {opts.kernel}, {}};
     facts.argv.insert(facts.argv.end(), opts.args.begin(), opts.args.end());
 
@@ -96,10 +86,22 @@ Result<std::string> run_tender(const Options& opts) {
     auto boot = write_boot_info(*mem, *layout, *image, *devs, facts);
     if (!boot) return std::unexpected(boot.error());
 
-    std::vector<int> keep = {1, 2};
+    std::vector<int> keep = {1, 2}; // the fds the guest is handed; launch_guest closes the rest
     for (const auto& b : devs->blocks) keep.push_back(b.fd.get());
     for (const auto& t : devs->taps) keep.push_back(t.fd.get());
     std::ranges::sort(keep);
+
+    // Last of all, so that nothing is allocated between building the filter and the jump.
+    auto rules = build_policy(policy_input(*devs, fsgsbase));
+    auto filter = compile_filter(rules);
+    if (!filter) return std::unexpected(filter.error());
+    if (opts.print_policy)
+        return fmt::format("{}{} BPF instructions (limit {})\n", format_policy(rules), filter->size(),
+                           bpf_max_instructions);
+    if (!fsgsbase)
+        std::fputs("nabla-run: this CPU or kernel lacks FSGSBASE: allowing arch_prctl(ARCH_SET_FS) for the guest's "
+                   "TLS\n", stderr);
+
     std::fflush(nullptr);
     return std::unexpected(launch_guest(keep, *filter, {image->entry + layout->bias, layout->stack_top, *boot}));
 }
