@@ -49,6 +49,10 @@ struct PolicyInput {
 
 std::vector<Rule> build_policy(const PolicyInput& in);
 
+// The order the filter should test syscalls in: the per-call cost of a
+// seccomp filter grows with the instructions run before a match.
+const std::vector<int>& syscalls_hottest_first();
+
 // One line per rule: syscall, conditions, reason.
 std::string format_policy(const std::vector<Rule>& rules);
 
