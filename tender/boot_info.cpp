@@ -4,6 +4,7 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
 
@@ -54,7 +55,7 @@ uint64_t boot_info_bytes(const Devices& devs, const BootFacts& facts) {
 }
 
 Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& l, const ElfImage& image,
-                                 const Devices& devs, const BootFacts& facts) {
+                                 const Manifest& manifest, const Devices& devs, const BootFacts& facts) {
     BootArea area(mem, l.boot_start, l.heap_start);
     auto [bi_addr, bi] = area.take<nabla_boot_info>();
     auto [dev_addr, dev] = area.take<nabla_device>(devs.blocks.size() + devs.taps.size());
@@ -78,7 +79,7 @@ Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& l, c
     bi->stack_low = l.stack_low;
     bi->stack_top = l.stack_top;
     bi->vdso_clock_gettime = facts.vdso_clock_gettime;
-    bi->phdr = image.phnum ? image.segments.front().vaddr - image.segments.front().offset + image.phoff + l.bias : 0;
+    bi->phdr = image.phnum ? image.phdr_vaddr + l.bias : 0;
     bi->phnum = image.phnum;
     bi->argc = static_cast<uint32_t>(facts.argv.size());
     bi->argv = argv_addr;
@@ -89,23 +90,26 @@ Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& l, c
     bi->devices = dev_addr;
 
     size_t i = 0;
-    for (const auto& b : devs.blocks) {
+    for (const auto& entry : manifest.devices) {
         nabla_device& d = dev[i++] = nabla_device{};
-        std::strncpy(d.name, b.name.c_str(), NABLA_DEVICE_NAME_MAX);
-        d.kind = NABLA_DEVICE_BLOCK;
-        d.host_fd = b.fd.get();
-        d.u.block.capacity = b.capacity;
-        d.u.block.block_size = b.block_size;
-        d.u.block.read_only = b.read_only;
-        d.u.block.max_request = NABLA_BLOCK_MAX_REQUEST;
-    }
-    for (const auto& t : devs.taps) {
-        nabla_device& d = dev[i++] = nabla_device{};
-        std::strncpy(d.name, t.name.c_str(), NABLA_DEVICE_NAME_MAX);
-        d.kind = NABLA_DEVICE_NET;
-        d.host_fd = t.fd.get();
-        std::memcpy(d.u.net.mac, t.mac.data(), 6);
-        d.u.net.mtu = t.mtu;
+        std::strncpy(d.name, entry.name.c_str(), NABLA_DEVICE_NAME_MAX);
+        auto block = std::ranges::find(devs.blocks, entry.name, &BlockDevice::name);
+        auto tap = std::ranges::find(devs.taps, entry.name, &TapDevice::name);
+        if (block != devs.blocks.end()) {
+            d.kind = NABLA_DEVICE_BLOCK;
+            d.host_fd = block->fd.get();
+            d.u.block.capacity = block->capacity;
+            d.u.block.block_size = block->block_size;
+            d.u.block.read_only = block->read_only;
+            d.u.block.max_request = NABLA_BLOCK_MAX_REQUEST;
+        } else if (tap != devs.taps.end()) {
+            d.kind = NABLA_DEVICE_NET;
+            d.host_fd = tap->fd.get();
+            std::memcpy(d.u.net.mac, tap->mac.data(), 6);
+            d.u.net.mtu = tap->mtu;
+        } else {
+            return fail(Exit::config, fmt::format("device '{}' is declared but not attached", entry.name));
+        }
     }
 
     // Seeds the guest's stack protector and getrandom().

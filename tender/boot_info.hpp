@@ -4,6 +4,7 @@
 #include "devices.hpp"
 #include "elf_image.hpp"
 #include "guest_memory.hpp"
+#include "manifest.hpp"
 
 #include <string>
 #include <vector>
@@ -20,8 +21,9 @@ struct BootFacts {
 // How many bytes write_boot_info needs, to plan the layout with.
 uint64_t boot_info_bytes(const Devices& devs, const BootFacts& facts);
 
-// Returns the guest address of the boot info.
+// Returns the guest address of the boot info. Devices are listed in the
+// manifest's order (check_against_manifest has matched them).
 Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& layout, const ElfImage& image,
-                                 const Devices& devs, const BootFacts& facts);
+                                 const Manifest& manifest, const Devices& devs, const BootFacts& facts);
 
 } // namespace nabla

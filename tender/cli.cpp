@@ -66,6 +66,10 @@ const std::vector<Flag>& flags() {
                  if (!fd) return std::unexpected(fd.error());
                  if (*fd < 3 || *fd > 65535)
                      return fail(Exit::usage, fmt::format("--net:{}: fd {} is not an inheritable fd (3..65535)", dev, *fd));
+                 auto owner = std::ranges::find(o.nets, static_cast<int>(*fd), &NetOption::fd);
+                 if (owner != o.nets.end())
+                     return fail(Exit::usage, fmt::format("--net:{}: fd {} is already used by --net:{}", dev, *fd,
+                                                          owner->name));
                  net.fd = static_cast<int>(*fd);
              } else {
                  if (v.empty() || v.size() >= 16)
@@ -123,6 +127,7 @@ Result<Mac> parse_mac(std::string_view text) {
             return fail(Exit::usage, fmt::format("'{}' is not a MAC address (xx:xx:xx:xx:xx:xx)", text));
     }
     if (mac[0] & 1) return fail(Exit::usage, fmt::format("'{}' is a multicast MAC address", text));
+    if (mac == Mac{}) return fail(Exit::usage, fmt::format("'{}' is the all-zero MAC address", text));
     return mac;
 }
 

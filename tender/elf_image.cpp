@@ -219,12 +219,14 @@ Result<ElfImage> parse_elf(std::span<const std::byte> file) {
                                                       tls.p_vaddr, tls.p_memsz));
     }
 
-    // The guest finds its own program headers (musl's TLS setup needs them).
+    // The guest finds its own program headers (musl's TLS setup needs them),
+    // at their address in the segment that loads them.
     uint64_t ph_end = eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr);
-    bool phdrs_loaded = std::ranges::any_of(image.segments, [&](const LoadSegment& s) {
+    auto holder = std::ranges::find_if(image.segments, [&](const LoadSegment& s) {
         return eh.e_phoff >= s.offset && ph_end <= s.offset + s.filesz;
     });
-    if (!phdrs_loaded) image.phnum = 0; // the guest is told it has none
+    if (holder != image.segments.end()) image.phdr_vaddr = holder->vaddr + (eh.e_phoff - holder->offset);
+    else image.phnum = 0; // the guest is told it has none
 
     if (image.manifest.empty())
         return fail(Exit::bad_kernel, "no NABLA manifest note: not a nabla unikernel (build it with nabla-cc)");

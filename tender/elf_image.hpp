@@ -26,7 +26,8 @@ struct ElfImage {
     bool pie = false;       // ET_DYN: loaded at a random base
     uint64_t entry = 0;     // link address
     uint64_t phoff = 0;
-    uint16_t phnum = 0;
+    uint16_t phnum = 0;       // 0 when no segment loads the program headers
+    uint64_t phdr_vaddr = 0;  // link address of the loaded program headers
     std::vector<LoadSegment> segments; // ascending, page-disjoint
     uint64_t image_start = 0; // first page of the first segment
     uint64_t image_end = 0;   // end of the last segment, page-rounded

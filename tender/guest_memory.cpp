@@ -35,10 +35,13 @@ Result<GuestLayout> plan_layout(const ElfImage& image, uint64_t mem_start, uint6
     l.heap_end = l.stack_low - stack_guard_gap;
     uint64_t image_bytes = image.image_end - image.image_start;
     if (l.heap_start > l.heap_end || l.heap_end - l.heap_start < min_heap) {
-        uint64_t need = image_bytes + page_up(boot_bytes) + min_heap + stack_guard_gap + stack_size_for(mem_bytes);
+        // The stack grows with --mem, so search for the first size that fits.
+        uint64_t fixed = image_bytes + page_up(boot_bytes) + min_heap + stack_guard_gap;
+        uint64_t mib = (fixed + (1 << 20) - 1) >> 20;
+        while (fixed + stack_size_for(mib << 20) > mib << 20) mib++;
         return fail(Exit::usage, fmt::format("--mem={} MiB is too small for this unikernel: its image ({} KiB), "
                                              "boot data, 1 MiB of heap and the stack need {} MiB",
-                                             mem_bytes >> 20, image_bytes >> 10, (need + (1 << 20) - 1) >> 20));
+                                             mem_bytes >> 20, image_bytes >> 10, mib));
     }
     return l;
 }

@@ -17,6 +17,17 @@ bool valid_device_name(std::string_view name) {
 
 std::string_view kind_name(DeviceKind kind) { return kind == DeviceKind::net ? "net" : "block"; }
 
+namespace {
+
+// A hostile name must not put control bytes on the user's terminal.
+std::string printable(std::string_view name) {
+    std::string out;
+    for (unsigned char c : name) out += (c >= 0x20 && c < 0x7f) ? std::string(1, char(c)) : fmt::format("\\x{:02x}", c);
+    return out;
+}
+
+} // namespace
+
 Result<Manifest> parse_manifest(std::span<const std::byte> desc) {
     constexpr size_t header = sizeof(nabla_manifest);
     constexpr size_t entry = sizeof(nabla_manifest_entry);
@@ -47,7 +58,7 @@ Result<Manifest> parse_manifest(std::span<const std::byte> desc) {
         std::string name(static_cast<const char*>(e.name), end);
         if (!valid_device_name(name))
             return fail(Exit::bad_kernel,
-                        fmt::format("manifest device #{}: name '{}' is not [A-Za-z0-9_]{{1,{}}}", i, name,
+                        fmt::format("manifest device #{}: name '{}' is not [A-Za-z0-9_]{{1,{}}}", i, printable(name),
                                     NABLA_DEVICE_NAME_MAX));
         // Bytes after the NUL must be zero, so two builds of one manifest compare equal.
         if (std::any_of(end, static_cast<const char*>(e.name) + sizeof e.name, [](char c) { return c != 0; }))

@@ -83,7 +83,7 @@ Result<std::string> run_tender(const Options& opts) {
     auto layout = plan_layout(*image, mem->mem_start(), mem_bytes, boot_info_bytes(*devs, facts));
     if (!layout) return std::unexpected(layout.error());
     if (auto ok = mem->load(*image, *file, *layout); !ok) return std::unexpected(ok.error());
-    auto boot = write_boot_info(*mem, *layout, *image, *devs, facts);
+    auto boot = write_boot_info(*mem, *layout, *image, *manifest, *devs, facts);
     if (!boot) return std::unexpected(boot.error());
 
     std::vector<int> keep = {1, 2}; // the fds the guest is handed; launch_guest closes the rest
