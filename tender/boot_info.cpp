@@ -71,6 +71,7 @@ Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& l, c
     *bi = nabla_boot_info{};
     bi->abi_version = NABLA_ABI_VERSION;
     bi->host_flags = facts.host_flags;
+    bi->guest_flags = facts.guest_flags;
     bi->load_bias = l.bias;
     bi->mem_start = l.mem_start;
     bi->mem_end = l.mem_end;

@@ -13,6 +13,7 @@ namespace nabla {
 
 struct BootFacts {
     uint32_t host_flags;
+    uint32_t guest_flags;
     uint64_t vdso_clock_gettime;
     std::vector<std::string> argv; // argv[0] is the kernel path
     std::vector<std::string> envp;

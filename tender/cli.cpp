@@ -103,6 +103,16 @@ const std::vector<Flag>& flags() {
              it->block_size = v == "512" ? 512 : 4096;
              return {};
          }},
+        {"env", false, true, "KEY=VALUE", "set KEY in the guest's environment (repeatable)",
+         [](Options& o, auto, std::string_view v) -> Result<void> {
+             auto eq = v.find('=');
+             if (eq == 0 || eq == std::string_view::npos)
+                 return fail(Exit::usage, fmt::format("--env: '{}' is not KEY=VALUE", v));
+             o.env.emplace_back(v);
+             return {};
+         }},
+        {"trace-syscalls", false, false, "", "the library OS logs every system call the guest makes, to stderr",
+         [](Options& o, auto, auto) -> Result<void> { o.trace_syscalls = true; return {}; }},
         {"print-policy", false, false, "", "print the seccomp policy KERNEL would get with these devices, and exit",
          [](Options& o, auto, auto) -> Result<void> { o.print_policy = true; return {}; }},
         {"help", false, false, "", "show this help",

@@ -35,6 +35,8 @@ struct Options {
     bool help = false;
     bool version = false;
     bool print_policy = false;
+    bool trace_syscalls = false;
+    std::vector<std::string> env; // KEY=VALUE for the guest's environment
     std::string kernel;
     std::vector<std::string> args; // for the guest, after KERNEL
 };

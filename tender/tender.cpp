@@ -75,7 +75,8 @@ Result<std::string> run_tender(const Options& opts) {
     if (!devs) return std::unexpected(devs.error());
 
     bool fsgsbase = host_has_fsgsbase();
-    BootFacts facts{fsgsbase ? NABLA_HOST_FSGSBASE : 0u, find_vdso_clock_gettime(), {opts.kernel}, {}};
+    BootFacts facts{fsgsbase ? NABLA_HOST_FSGSBASE : 0u, opts.trace_syscalls ? NABLA_GUEST_TRACE_SYSCALLS : 0u,
+                    find_vdso_clock_gettime(), {opts.kernel}, opts.env};
     facts.argv.insert(facts.argv.end(), opts.args.begin(), opts.args.end());
 
     auto mem = GuestMemory::reserve(*image, mem_bytes);

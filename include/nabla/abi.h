@@ -71,6 +71,9 @@ struct nabla_device {
 /* Host facts the guest can rely on. */
 #define NABLA_HOST_FSGSBASE (1u << 0) /* TLS via wrfsbase; else arch_prctl */
 
+/* Options the user gave nabla-run for the library OS. */
+#define NABLA_GUEST_TRACE_SYSCALLS (1u << 0) /* log every system call */
+
 #define NABLA_ENTROPY_BYTES 64u
 
 struct nabla_boot_info {
@@ -92,7 +95,7 @@ struct nabla_boot_info {
     uint32_t device_count;
     uint32_t console_fd;   /* stdout */
     uint32_t console_err_fd; /* stderr: kept apart for engines */
-    uint32_t reserved;
+    uint32_t guest_flags;  /* NABLA_GUEST_*: options for the library OS */
     uint64_t devices;      /* struct nabla_device[device_count] */
     uint8_t entropy[NABLA_ENTROPY_BYTES];
 };

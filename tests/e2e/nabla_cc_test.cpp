@@ -19,9 +19,10 @@ protected:
         dir_ = fs::temp_directory_path() / ("nabla-cc-test-" + std::to_string(getpid()));
         fs::create_directories(dir_);
         write("lib.c", "int triple(int x) { return 3 * x; }\n");
-        write("app.c", "#include \"nabla/rt.h\"\nint triple(int);\n"
-                       "int main(int argc, char **argv) { nabla_printf(\"%d %s\\n\", triple(argc), argv[argc - 1]);"
+        write("app.c", "#include <stdio.h>\nint triple(int);\n"
+                       "int main(int argc, char **argv) { printf(\"%d %s\\n\", triple(argc), argv[argc - 1]);"
                        " return triple(2); }\n");
+        write("bare.c", "#include \"nabla/rt.h\"\nint main(void) { nabla_printf(\"bare\\n\"); return 4; }\n");
     }
     void TearDown() override { fs::remove_all(dir_); }
     void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
@@ -51,6 +52,36 @@ TEST_F(NablaCc, NoPieBuildsEtExec) {
     f.read(header, sizeof header);
     EXPECT_EQ(header[16], 2) << "e_type is not ET_EXEC";
     EXPECT_TRUE(run({bin("nabla-run"), at("app.nabla")}).exited_with(6));
+}
+
+TEST_F(NablaCc, FreestandingBuildsAgainstThePlatformOnly) {
+    auto link = cc({"--freestanding", "-o", at("bare.nabla"), at("bare.c")});
+    ASSERT_TRUE(link.exited_with(0)) << describe(link);
+    auto o = run({bin("nabla-run"), at("bare.nabla")});
+    EXPECT_TRUE(o.exited_with(4)) << describe(o);
+    EXPECT_EQ(o.out, "bare\n");
+}
+
+TEST_F(NablaCc, WorksAsCCForMake) {
+    write("Makefile", "app.nabla: app.o libtriple.a\n\t$(CC) -o $@ app.o -L. -ltriple -lm\n"
+                      "libtriple.a: lib.o\n\t$(AR) rcs $@ $^\n");
+    auto o = run({"/usr/bin/make", "-s", "-C", dir_.string(), "CC=" + bin("nabla-cc")});
+    ASSERT_TRUE(o.exited_with(0)) << describe(o);
+    EXPECT_TRUE(run({bin("nabla-run"), at("app.nabla"), "x"}).exited_with(6));
+}
+
+TEST_F(NablaCc, WorksAsTheCompilerOfACMakeProject) {
+    write("CMakeLists.txt", "cmake_minimum_required(VERSION 3.20)\nproject(t C)\n"
+                            "add_library(triple STATIC lib.c)\nadd_executable(app.nabla app.c)\n"
+                            "target_link_libraries(app.nabla triple)\n");
+    auto conf = run({"/usr/bin/cmake", "-S", dir_.string(), "-B", at("b"), "-DCMAKE_C_COMPILER=" + bin("nabla-cc")},
+                    std::chrono::seconds(60));
+    ASSERT_TRUE(conf.exited_with(0)) << describe(conf);
+    auto build = run({"/usr/bin/cmake", "--build", at("b")}, std::chrono::seconds(60));
+    ASSERT_TRUE(build.exited_with(0)) << describe(build);
+    auto o = run({bin("nabla-run"), at("b/app.nabla"), "y"});
+    EXPECT_TRUE(o.exited_with(6)) << describe(o);
+    EXPECT_EQ(o.out, "6 y\n");
 }
 
 TEST_F(NablaCc, RefusesSharedObjects) {

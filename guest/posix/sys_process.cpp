@@ -1,0 +1,121 @@
+// One process with one identity. uname names nabla; ids are those of a
+// container's root; random bytes come from kernel/random.cpp.
+#include "syscall.hpp"
+
+#include "nabla/platform.h"
+
+#include "../kernel/page_allocator.hpp"
+#include "../kernel/random.hpp"
+
+#include <sched.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+
+namespace nabla::posix {
+namespace {
+
+constexpr long pid = 1;
+mode_t current_umask = 022;
+
+} // namespace
+
+long sys_exit(long status, long, long, long, long, long) { nabla_exit(static_cast<int>(status)); }
+long sys_exit_group(long status, long, long, long, long, long) { nabla_exit(static_cast<int>(status)); }
+long sys_getpid(long, long, long, long, long, long) { return pid; }
+long sys_getppid(long, long, long, long, long, long) { return 0; }
+long sys_gettid(long, long, long, long, long, long) { return pid; }
+long sys_getuid(long, long, long, long, long, long) { return 0; }
+long sys_geteuid(long, long, long, long, long, long) { return 0; }
+long sys_getgid(long, long, long, long, long, long) { return 0; }
+long sys_getegid(long, long, long, long, long, long) { return 0; }
+
+long sys_uname(long out, long, long, long, long, long) {
+    utsname u = {};
+    strcpy(u.sysname, "Linux"); // programs test for it; the release says what runs
+    strcpy(u.nodename, "nabla");
+    strcpy(u.release, "6.1.0-nabla");
+    strcpy(u.version, "#1 nabla library OS");
+    strcpy(u.machine, "x86_64");
+    strcpy(u.domainname, "(none)");
+    *ptr<utsname>(out) = u;
+    return 0;
+}
+
+long sys_set_tid_address(long, long, long, long, long, long) { return pid; }
+
+namespace {
+
+// Frames entered under the old thread pointer (this very call chain) return
+// under the new one: carry the stack protector's canary (%fs:0x28 on
+// x86_64) over, or their checks fail. musl sets its own canary later, from
+// functions built without the protector.
+void switch_tls(uintptr_t tp) {
+    uint64_t canary;
+    __asm__("mov %%fs:0x28, %0" : "=r"(canary));
+    *reinterpret_cast<uint64_t*>(tp + 0x28) = canary;
+    nabla_set_tls_base(tp);
+}
+
+} // namespace
+
+long sys_set_thread_area(long tp, long, long, long, long, long) {
+    switch_tls(static_cast<uintptr_t>(tp));
+    return 0;
+}
+
+long sys_arch_prctl(long code, long addr, long, long, long, long) {
+    constexpr long arch_set_fs = 0x1002;
+    if (code != arch_set_fs) return -EINVAL;
+    switch_tls(static_cast<uintptr_t>(addr));
+    return 0;
+}
+
+long sys_prlimit64(long pid_arg, long resource, long new_limit, long old_limit, long, long) {
+    if (pid_arg != 0 && pid_arg != pid) return -ESRCH;
+    if (new_limit) return -EPERM; // limits are the tender's, fixed at start
+    rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
+    const auto* bi = nabla_boot_info();
+    if (resource == RLIMIT_STACK) r.rlim_cur = r.rlim_max = bi->stack_top - bi->stack_low;
+    if (resource == RLIMIT_NOFILE) r.rlim_cur = r.rlim_max = 1024;
+    if (resource == RLIMIT_AS || resource == RLIMIT_DATA) r.rlim_cur = r.rlim_max = bi->mem_end - bi->mem_start;
+    if (old_limit) *ptr<rlimit>(old_limit) = r;
+    return 0;
+}
+
+long sys_sysinfo(long out, long, long, long, long, long) {
+    struct sysinfo s = {};
+    s.uptime = static_cast<long>(nabla_clock_monotonic() / 1000000000ull);
+    s.totalram = kernel::pages().total_pages() * kernel::page_size;
+    s.freeram = kernel::pages().free_pages() * kernel::page_size;
+    s.procs = 1;
+    s.mem_unit = 1;
+    *ptr<struct sysinfo>(out) = s;
+    return 0;
+}
+
+long sys_getrandom(long buf, long len, long, long, long, long) {
+    if (len < 0) return -EINVAL;
+    kernel::random_bytes(ptr<void>(buf), static_cast<size_t>(len));
+    return len;
+}
+
+long sys_sched_getaffinity(long pid_arg, long size, long mask, long, long, long) {
+    if (pid_arg != 0 && pid_arg != pid) return -ESRCH;
+    if (size < 8) return -EINVAL;
+    memset(ptr<void>(mask), 0, static_cast<size_t>(size));
+    *ptr<unsigned char>(mask) = 1; // one CPU
+    return 8;
+}
+
+long sys_sched_yield(long, long, long, long, long, long) { return 0; }
+
+long sys_umask(long mask, long, long, long, long, long) {
+    mode_t old = current_umask;
+    current_umask = static_cast<mode_t>(mask) & 0777;
+    return old;
+}
+
+} // namespace nabla::posix
