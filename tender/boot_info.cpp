@@ -49,6 +49,7 @@ uint64_t boot_info_bytes(const Devices& devs, const BootFacts& facts) {
     uint64_t n = sizeof(nabla_boot_info) + 64;
     n += (devs.blocks.size() + devs.taps.size()) * sizeof(nabla_device) + 8;
     n += (facts.argv.size() + facts.envp.size() + 2) * sizeof(uint64_t);
+    n += facts.mounts.size() * sizeof(nabla_mount) + 8;
     for (const auto& s : facts.argv) n += s.size() + 1;
     for (const auto& s : facts.envp) n += s.size() + 1;
     return n;
@@ -61,6 +62,7 @@ Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& l, c
     auto [dev_addr, dev] = area.take<nabla_device>(devs.blocks.size() + devs.taps.size());
     auto [argv_addr, argv] = area.take<uint64_t>(facts.argv.size() + 1);
     auto [envp_addr, envp] = area.take<uint64_t>(facts.envp.size() + 1);
+    auto [mounts_addr, mounts] = area.take<nabla_mount>(facts.mounts.size());
     if (area.overflowed()) return fail(Exit::os_error, "boot data does not fit its area");
     for (size_t i = 0; i < facts.argv.size(); i++) argv[i] = area.put_string(facts.argv[i]);
     argv[facts.argv.size()] = 0;
@@ -89,6 +91,15 @@ Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& l, c
     bi->console_err_fd = 2;
     bi->device_count = static_cast<uint32_t>(devs.blocks.size() + devs.taps.size());
     bi->devices = dev_addr;
+    bi->mounts = mounts_addr;
+    bi->mount_count = static_cast<uint32_t>(facts.mounts.size());
+    bi->writable_mib = facts.writable_mib;
+    for (size_t m = 0; m < facts.mounts.size(); m++) {
+        mounts[m] = nabla_mount{};
+        std::strncpy(mounts[m].path, facts.mounts[m].path.c_str(), NABLA_MOUNT_PATH_MAX);
+        std::strncpy(mounts[m].device, facts.mounts[m].device.c_str(), NABLA_DEVICE_NAME_MAX);
+        mounts[m].kind = facts.mounts[m].root ? NABLA_MOUNT_ROOT_TAR : NABLA_MOUNT_BLOCK_FILE;
+    }
 
     size_t i = 0;
     for (const auto& entry : manifest.devices) {

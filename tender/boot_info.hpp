@@ -17,6 +17,8 @@ struct BootFacts {
     uint64_t vdso_clock_gettime;
     std::vector<std::string> argv; // argv[0] is the kernel path
     std::vector<std::string> envp;
+    std::vector<MountOption> mounts;
+    uint32_t writable_mib = 0;
 };
 
 // How many bytes write_boot_info needs, to plan the layout with.

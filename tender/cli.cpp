@@ -111,6 +111,32 @@ const std::vector<Flag>& flags() {
              o.env.emplace_back(v);
              return {};
          }},
+        {"root", false, true, "DEVICE", "block device DEVICE holds a tar image: the guest's root, read-only",
+         [](Options& o, auto, std::string_view v) -> Result<void> {
+             if (!valid_device_name(v)) return fail(Exit::usage, fmt::format("--root: '{}' is not a device name", v));
+             if (std::ranges::any_of(o.mounts, &MountOption::root))
+                 return fail(Exit::usage, "--root is given twice");
+             o.mounts.push_back({std::string(v), "/", true});
+             return {};
+         }},
+        {"mount", true, true, "PATH", "block device NAME appears in the guest as the file PATH",
+         [](Options& o, std::string_view dev, std::string_view v) -> Result<void> {
+             if (!v.starts_with('/') || v.size() > 255 || v == "/" || v.find("/../") != std::string_view::npos ||
+                 v.ends_with("/..") || v.ends_with('/'))
+                 return fail(Exit::usage, fmt::format("--mount:{}: '{}' is not an absolute file path", dev, v));
+             if (std::ranges::any_of(o.mounts, [&](auto& m) { return m.path == v; }))
+                 return fail(Exit::usage, fmt::format("--mount:{}: '{}' is mounted twice", dev, v));
+             o.mounts.push_back({std::string(dev), std::string(v), false});
+             return {};
+         }},
+        {"writable", false, true, "MiB", "size of the guest's in-memory writable layer (default 64)",
+         [](Options& o, auto, std::string_view v) -> Result<void> {
+             auto n = parse_number(v, "--writable");
+             if (!n) return std::unexpected(n.error());
+             if (*n > max_mem_mib) return fail(Exit::usage, fmt::format("--writable: {} MiB is too large", *n));
+             o.writable_mib = *n;
+             return {};
+         }},
         {"trace-syscalls", false, false, "", "the library OS logs every system call the guest makes, to stderr",
          [](Options& o, auto, auto) -> Result<void> { o.trace_syscalls = true; return {}; }},
         {"print-policy", false, false, "", "print the seccomp policy KERNEL would get with these devices, and exit",

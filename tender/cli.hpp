@@ -28,6 +28,14 @@ struct BlockOption {
     uint32_t block_size = 512;
 };
 
+struct MountOption {
+    std::string device;
+    std::string path;   // "/" for the root image
+    bool root = false;  // a tar image mounted at /
+};
+
+inline constexpr uint64_t default_writable_mib = 64;
+
 struct Options {
     uint64_t mem_mib = 512;
     std::vector<NetOption> nets;
@@ -37,6 +45,8 @@ struct Options {
     bool print_policy = false;
     bool trace_syscalls = false;
     std::vector<std::string> env; // KEY=VALUE for the guest's environment
+    std::vector<MountOption> mounts;
+    uint64_t writable_mib = default_writable_mib;
     std::string kernel;
     std::vector<std::string> args; // for the guest, after KERNEL
 };

@@ -29,6 +29,13 @@ Result<void> check_against_manifest(const Manifest& manifest, const Options& opt
     for (const auto& b : opts.blocks)
         if (!declared(b.name))
             return fail(Exit::config, fmt::format("--block:{}: the unikernel declares no device '{}'", b.name, b.name));
+    for (const auto& m : opts.mounts) {
+        auto flag = m.root ? fmt::format("--root={}", m.device) : fmt::format("--mount:{}={}", m.device, m.path);
+        if (!std::ranges::any_of(opts.blocks, [&](auto& b) { return b.name == m.device; }))
+            return fail(Exit::config, fmt::format("{}: no block device '{}' is attached", flag, m.device));
+        if (std::ranges::count(opts.mounts, m.device, &MountOption::device) > 1)
+            return fail(Exit::config, fmt::format("{}: device '{}' is mounted twice", flag, m.device));
+    }
     return {};
 }
 

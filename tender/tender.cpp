@@ -76,7 +76,8 @@ Result<std::string> run_tender(const Options& opts) {
 
     bool fsgsbase = host_has_fsgsbase();
     BootFacts facts{fsgsbase ? NABLA_HOST_FSGSBASE : 0u, opts.trace_syscalls ? NABLA_GUEST_TRACE_SYSCALLS : 0u,
-                    find_vdso_clock_gettime(), {opts.kernel}, opts.env};
+                    find_vdso_clock_gettime(), {opts.kernel}, opts.env, opts.mounts,
+                    static_cast<uint32_t>(opts.writable_mib)};
     facts.argv.insert(facts.argv.end(), opts.args.begin(), opts.args.end());
 
     auto mem = GuestMemory::reserve(*image, mem_bytes);

@@ -68,6 +68,21 @@ struct nabla_device {
     } u;
 };
 
+/* What the library OS mounts where, from nabla-run's command line. */
+#define NABLA_MOUNT_PATH_MAX 255u
+#define NABLA_MAX_MOUNTS 16u
+
+enum nabla_mount_kind {
+    NABLA_MOUNT_ROOT_TAR = 1,   /* block device holds a tar image: the root, read-only */
+    NABLA_MOUNT_BLOCK_FILE = 2, /* block device appears as one file at path */
+};
+
+struct nabla_mount {
+    char path[NABLA_MOUNT_PATH_MAX + 1];
+    char device[NABLA_DEVICE_NAME_MAX + 1];
+    uint32_t kind; /* enum nabla_mount_kind */
+};
+
 /* Host facts the guest can rely on. */
 #define NABLA_HOST_FSGSBASE (1u << 0) /* TLS via wrfsbase; else arch_prctl */
 
@@ -97,6 +112,9 @@ struct nabla_boot_info {
     uint32_t console_err_fd; /* stderr: kept apart for engines */
     uint32_t guest_flags;  /* NABLA_GUEST_*: options for the library OS */
     uint64_t devices;      /* struct nabla_device[device_count] */
+    uint64_t mounts;       /* struct nabla_mount[mount_count] */
+    uint32_t mount_count;
+    uint32_t writable_mib; /* size limit of the in-memory writable layer */
     uint8_t entropy[NABLA_ENTROPY_BYTES];
 };
 

@@ -237,5 +237,34 @@ TEST(ParseCli, SameInheritedTapFdForTwoDevicesIsRefused) {
     EXPECT_TRUE(contains(refused({"--net:a=@5", "--net:b=@5", "k"}), "fd 5"));
 }
 
+TEST(ParseCli, GuestEnvironmentAndTrace) {
+    auto o = parse({"--env=A=1", "--env=B=x=y", "--env=EMPTY=", "--trace-syscalls", "k"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->env, (std::vector<std::string>{"A=1", "B=x=y", "EMPTY="}));
+    EXPECT_TRUE(o->trace_syscalls);
+    EXPECT_FALSE(parse({"k"})->trace_syscalls);
+    EXPECT_TRUE(contains(refused({"--env=NOVALUE", "k"}), "--env: 'NOVALUE' is not KEY=VALUE"));
+    EXPECT_TRUE(contains(refused({"--env==x", "k"}), "--env: '=x' is not KEY=VALUE"));
+}
+
+TEST(ParseCli, RootMountsAndWritableLayer) {
+    auto o = parse({"--root=rootfs", "--mount:data=/var/lib/db.sqlite", "--writable=16", "k"});
+    ASSERT_TRUE(o) << o.error().message;
+    ASSERT_EQ(o->mounts.size(), 2u);
+    EXPECT_TRUE(o->mounts[0].root);
+    EXPECT_EQ(o->mounts[0].device, "rootfs");
+    EXPECT_EQ(o->mounts[0].path, "/");
+    EXPECT_FALSE(o->mounts[1].root);
+    EXPECT_EQ(o->mounts[1].path, "/var/lib/db.sqlite");
+    EXPECT_EQ(o->writable_mib, 16u);
+    EXPECT_EQ(parse({"k"})->writable_mib, default_writable_mib);
+    EXPECT_TRUE(contains(refused({"--root=a", "--root=b", "k"}), "--root is given twice"));
+    EXPECT_TRUE(contains(refused({"--root=bad-name", "k"}), "--root: 'bad-name' is not a device name"));
+    for (std::string bad : {"relative", "/", "/a/../b", "/a/..", "/dir/"})
+        EXPECT_TRUE(contains(refused({"--mount:d=" + bad, "k"}), "is not an absolute file path")) << bad;
+    EXPECT_TRUE(contains(refused({"--mount:a=/x", "--mount:b=/x", "k"}), "'/x' is mounted twice"));
+    EXPECT_TRUE(contains(refused({"--writable=lots", "k"}), "'lots' is not a number"));
+}
+
 } // namespace
 } // namespace nabla

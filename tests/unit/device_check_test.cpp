@@ -41,6 +41,18 @@ TEST(CheckAgainstManifest, MissingDeviceNamesItAndTheFlag) {
                          "unikernel needs net device 'net0': attach it with --net:net0=..."));
 }
 
+TEST(CheckAgainstManifest, MountsNeedAnAttachedBlockDeviceEach) {
+    auto o = options({"net0"}, {"disk"});
+    o.mounts.push_back({"disk", "/", true});
+    EXPECT_TRUE(check_against_manifest(net_and_disk, o));
+    o.mounts.push_back({"disk", "/data/x", false});
+    EXPECT_TRUE(contains(mismatch(net_and_disk, o), "device 'disk' is mounted twice"));
+    o.mounts = {{"net0", "/", true}};
+    EXPECT_TRUE(contains(mismatch(net_and_disk, o), "--root=net0: no block device 'net0' is attached"));
+    o.mounts = {{"nothing", "/data/x", false}};
+    EXPECT_TRUE(contains(mismatch(net_and_disk, o), "--mount:nothing=/data/x: no block device 'nothing'"));
+}
+
 TEST(CheckAgainstManifest, WrongKind) {
     EXPECT_TRUE(contains(mismatch(net_and_disk, options({"disk"}, {"net0"})),
                          "device 'net0' is a net device in the unikernel's manifest, but was attached as block"));

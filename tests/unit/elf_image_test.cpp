@@ -306,7 +306,7 @@ uint64_t loaded_phdr_link_address(const Bytes& f) {
     if (!image) return 0;
     EXPECT_GT(image->phnum, 0);
     Devices devs;
-    BootFacts facts{0, 0, 0, {"kernel"}, {}};
+    BootFacts facts{0, 0, 0, {"kernel"}, {}, {}, 0};
     auto mem = GuestMemory::reserve(*image, 8 << 20);
     EXPECT_TRUE(mem) << mem.error().message;
     if (!mem) return 0;
@@ -674,7 +674,7 @@ TEST(LoadedImage, DeviceTableFollowsTheManifest) {
     devs.blocks.push_back({"disk", "disk.img", UniqueFd{}, 1 << 20, 512, true});
     devs.taps.push_back({"service", "tap0", UniqueFd{}, Mac{2, 0, 0, 0, 0, 1}, 1500});
     Manifest manifest{NABLA_ABI_VERSION, {{"service", DeviceKind::net}, {"disk", DeviceKind::block}}};
-    BootFacts facts{0, 0, 0, {"kernel"}, {}};
+    BootFacts facts{0, 0, 0, {"kernel"}, {}, {}, 0};
     auto mem = GuestMemory::reserve(*image, 8 << 20);
     ASSERT_TRUE(mem) << mem.error().message;
     auto layout = plan_layout(*image, mem->mem_start(), mem->mem_bytes(), boot_info_bytes(devs, facts));
