@@ -27,13 +27,30 @@ set(NABLA_GUEST_LDFLAGS
     -nostdlib -Wl,-T,${NABLA_LINKER_SCRIPT} -Wl,-z,max-page-size=4096
     -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-undefined)
 
-# add_nabla_unikernel(NAME SOURCES... [NO_PIE] [LIBC])
+# add_nabla_unikernel(NAME SOURCES... [NO_PIE] [LIBC] [DEVICES block:NAME net:NAME ...])
 # Builds build/bin/NAME.nabla from C sources: freestanding with the platform
 # layer and the minimal runtime, or with LIBC against musl and the library OS.
+# DEVICES writes the device manifest (as nabla-cc --device=... does).
 function(add_nabla_unikernel name)
-  cmake_parse_arguments(ARG "NO_PIE;LIBC" "" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_PIE;LIBC" "" "SOURCES;DEVICES" ${ARGN})
   set(target ${name}.nabla)
-  add_executable(${target} ${ARG_SOURCES} ${ARG_UNPARSED_ARGUMENTS})
+  set(manifest)
+  if(ARG_DEVICES)
+    set(entries)
+    foreach(dev ${ARG_DEVICES})
+      string(REPLACE ":" ";" parts ${dev})
+      list(GET parts 0 kind)
+      list(GET parts 1 dev_name)
+      string(TOUPPER ${kind} kind)
+      list(APPEND entries "NABLA_${kind}(\"${dev_name}\")")
+    endforeach()
+    list(LENGTH entries count)
+    list(JOIN entries ", " entries)
+    set(manifest ${CMAKE_CURRENT_BINARY_DIR}/${name}-manifest.c)
+    file(GENERATE OUTPUT ${manifest}
+         CONTENT "#include \"nabla/manifest.h\"\nNABLA_MANIFEST(${count}, ${entries});\n")
+  endif()
+  add_executable(${target} ${ARG_SOURCES} ${ARG_UNPARSED_ARGUMENTS} ${manifest})
   if(ARG_LIBC)
     target_compile_options(${target} PRIVATE ${NABLA_LIBC_CFLAGS})
     target_link_libraries(${target} PRIVATE

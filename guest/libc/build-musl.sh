@@ -17,8 +17,8 @@ remove=(
   src/process/x86_64/vfork.s           # vfork: the generic C one answers ENOSYS through the library OS
   src/signal/x86_64/restore.s          # sigreturn trampoline: the guest gets no host signals
   src/thread/x86_64/__set_thread_area.s
-  src/thread/x86_64/__unmapself.s
-  src/thread/x86_64/clone.s            # threads are created by the library OS
+  src/thread/x86_64/__unmapself.s      # replaced by overlay/src/thread/x86_64/__unmapself.c
+  src/thread/x86_64/clone.s            # replaced by overlay/src/thread/x86_64/clone.c: the library OS makes threads
   src/thread/x86_64/syscall_cp.s       # replaced by overlay/src/thread/x86_64/syscall_cp.c
 )
 

@@ -5,6 +5,7 @@
 
 #include "nabla/platform.h"
 
+#include "../fs/mount.hpp"
 #include "../kernel/page_allocator.hpp"
 
 #include <elf.h>
@@ -39,4 +40,10 @@ extern "C" __attribute__((optimize("no-stack-protector"))) void nabla_start(cons
     nabla::kernel::pages().init(heap, heap_end);
     __libc_start_main(main, static_cast<int>(bi->argc), reinterpret_cast<char**>(vec), nullptr, nullptr, nullptr);
     nabla_exit(127); // not reached: musl calls exit
+}
+
+// The file tree needs malloc, which needs musl initialised: build it as the
+// first constructor, before the program's own.
+__attribute__((constructor(101))) static void init_files() {
+    if (nabla::fs::init(nabla_boot_info()) != 0) nabla_exit(NABLA_EXIT_ABORT); // it said why
 }

@@ -1,11 +1,13 @@
 // One process with one identity. uname names nabla; ids are those of a
 // container's root; random bytes come from kernel/random.cpp.
-#include "syscall.hpp"
+#include "fs_common.hpp"
 
 #include "nabla/platform.h"
 
 #include "../kernel/page_allocator.hpp"
 #include "../kernel/random.hpp"
+#include "../kernel/scheduler.hpp"
+#include "thread.hpp"
 
 #include <sched.h>
 #include <string.h>
@@ -18,15 +20,15 @@ namespace nabla::posix {
 namespace {
 
 constexpr long pid = 1;
-mode_t current_umask = 022;
+mode_t current_umask_bits = 022;
 
 } // namespace
 
-long sys_exit(long status, long, long, long, long, long) { nabla_exit(static_cast<int>(status)); }
+long sys_exit(long status, long, long, long, long, long) { end_thread(static_cast<int>(status)); } // this thread
 long sys_exit_group(long status, long, long, long, long, long) { nabla_exit(static_cast<int>(status)); }
 long sys_getpid(long, long, long, long, long, long) { return pid; }
 long sys_getppid(long, long, long, long, long, long) { return 0; }
-long sys_gettid(long, long, long, long, long, long) { return pid; }
+long sys_gettid(long, long, long, long, long, long) { return kernel::current_tid(); }
 long sys_getuid(long, long, long, long, long, long) { return 0; }
 long sys_geteuid(long, long, long, long, long, long) { return 0; }
 long sys_getgid(long, long, long, long, long, long) { return 0; }
@@ -44,7 +46,10 @@ long sys_uname(long out, long, long, long, long, long) {
     return 0;
 }
 
-long sys_set_tid_address(long, long, long, long, long, long) { return pid; }
+long sys_set_tid_address(long addr, long, long, long, long, long) {
+    kernel::current().clear_tid = ptr<int>(addr); // zeroed and woken when this thread exits
+    return kernel::current_tid();
+}
 
 namespace {
 
@@ -56,7 +61,7 @@ void switch_tls(uintptr_t tp) {
     uint64_t canary;
     __asm__("mov %%fs:0x28, %0" : "=r"(canary));
     *reinterpret_cast<uint64_t*>(tp + 0x28) = canary;
-    nabla_set_tls_base(tp);
+    kernel::set_tls(tp); // and switched with this thread from now on
 }
 
 } // namespace
@@ -110,11 +115,16 @@ long sys_sched_getaffinity(long pid_arg, long size, long mask, long, long, long)
     return 8;
 }
 
-long sys_sched_yield(long, long, long, long, long, long) { return 0; }
+long sys_sched_yield(long, long, long, long, long, long) {
+    kernel::yield();
+    return 0;
+}
+
+uint32_t current_umask() { return current_umask_bits; }
 
 long sys_umask(long mask, long, long, long, long, long) {
-    mode_t old = current_umask;
-    current_umask = static_cast<mode_t>(mask) & 0777;
+    mode_t old = current_umask_bits;
+    current_umask_bits = static_cast<mode_t>(mask) & 0777;
     return old;
 }
 

@@ -1,17 +1,19 @@
-// Clocks from the platform (the host's vDSO), and sleeping as a yield until
-// a deadline. Process and thread CPU clocks read the monotonic clock: one
-// process, one CPU, always running.
+// Clocks from the platform (the host's vDSO), and sleeping: the calling
+// thread blocks until a deadline while the others run (kernel/scheduler).
+// Process and thread CPU clocks read the monotonic clock: one process, one
+// CPU, always running.
 #include "syscall.hpp"
+#include "timespec.hpp"
 
 #include "nabla/platform.h"
+
+#include "../kernel/scheduler.hpp"
 
 #include <sys/time.h>
 #include <time.h>
 
 namespace nabla::posix {
 namespace {
-
-constexpr uint64_t ns_per_s = 1000000000ull;
 
 long read_clock(long clock, uint64_t* ns) {
     switch (clock) {
@@ -33,17 +35,8 @@ long read_clock(long clock, uint64_t* ns) {
     }
 }
 
-bool valid(const timespec* ts) { return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (long)ns_per_s; }
-
-uint64_t to_ns(const timespec* ts) {
-    uint64_t s = static_cast<uint64_t>(ts->tv_sec);
-    if (s > UINT64_MAX / ns_per_s - 1) return UINT64_MAX; // "forever"
-    return s * ns_per_s + static_cast<uint64_t>(ts->tv_nsec);
-}
-
 long sleep_until(uint64_t deadline) {
-    uint64_t ready;
-    while (nabla_clock_monotonic() < deadline) nabla_yield(deadline, &ready);
+    kernel::sleep_until(deadline);
     return 0;
 }
 

@@ -1,0 +1,38 @@
+-- Error handling: pcall, xpcall, error values and levels, error objects.
+print(pcall(error, "plain"))
+print(pcall(function() error("with position") end))
+print(pcall(function() error("no position", 0) end))
+print(select(2, pcall(function() error(setmetatable({}, {__tostring = function() return "custom" end})) end)))
+local ok, e = pcall(function() error({code = 42}) end)
+print(ok, type(e), e.code)
+print(pcall(function() local t = nil; return t.field end))
+print(pcall(function() return 1 + {} end))
+print(pcall(function() return #5 end))
+print(pcall(function() return ("x"):bad() end))
+print(pcall(string.rep))
+print(pcall(string.format, "%d", 1.5))
+print(pcall(function() return 1 // 0 end))
+print(pcall(setmetatable, 1, {}))
+print(xpcall(function() error("deep") end, function(m) return "handled: " .. m end))
+print(xpcall(function(a, b) return a + b end, print, 2, 3))
+local function level2() error("from level2", 2) end
+local function caller() level2() end
+print(pcall(caller))
+print(pcall(pcall))
+print(select("#", pcall(error)))
+local co = coroutine.create(function() error("in coroutine") end)
+print(coroutine.resume(co))
+print(coroutine.status(co))
+local closed = {}
+do
+  local ok2 = pcall(function()
+    local guard <close> = setmetatable({}, {__close = function() closed[#closed + 1] = "closed" end})
+    error("unwinding")
+  end)
+  print(ok2, closed[1])
+end
+print(pcall(load, "return +"))
+print(load("return +"))
+print(load("syntax error here"))
+print(assert(1 == 1, "fine"), pcall(assert, false, "assertion message"), pcall(assert, nil))
+print(string.format("%s", select(2, pcall(error, nil))))
