@@ -20,6 +20,7 @@ remove=(
   src/thread/x86_64/__unmapself.s      # replaced by overlay/src/thread/x86_64/__unmapself.c
   src/thread/x86_64/clone.s            # replaced by overlay/src/thread/x86_64/clone.c: the library OS makes threads
   src/thread/x86_64/syscall_cp.s       # replaced by overlay/src/thread/x86_64/syscall_cp.c
+  src/string/x86_64/memcpy.s           # not a syscall site: replaced by a faster overlay/src/string/x86_64/memcpy.c
 )
 
 out=${1:?usage: build-musl.sh OUT}

@@ -35,6 +35,12 @@ TEST(Libc, ArgumentsAndEnvironmentArriveExactly) {
                          "env[HOME=/home/guest]\nenv[QUOTED=say \"hi\" 'there']\nenv[EMPTY=]\n");
 }
 
+TEST(Libc, MemcpyAndMemmoveAreExact) {
+    auto o = nabla_run({guest("libc-memcpy")});
+    EXPECT_TRUE(o.exited_with(0)) << describe(o);
+    EXPECT_EQ(o.out, "memcpy/memmove mismatches: 0\n");
+}
+
 TEST(Libc, BadEnvOptionIsRefused) {
     auto o = nabla_run({"--env=NOVALUE", guest("libc-args")});
     EXPECT_TRUE(o.exited_with(64)) << describe(o);
