@@ -54,6 +54,17 @@ long special_write(Node* n, const void* buf, size_t len) {
     return -EINVAL;
 }
 
+// Writes zeros over [from, to) of a block device.
+long zero_block_range(uint32_t device, uint64_t from, uint64_t to) {
+    static const char zeros[64 * 1024] = {};
+    while (from < to) {
+        size_t n = to - from < sizeof zeros ? static_cast<size_t>(to - from) : sizeof zeros;
+        if (long rc = block_write_bytes(device, from, zeros, n)) return rc;
+        from += n;
+    }
+    return 0;
+}
+
 } // namespace
 
 long node_read(Node* n, uint64_t offset, void* buf, size_t len) {
@@ -79,12 +90,16 @@ long node_write(Node* n, uint64_t offset, const void* buf, size_t len) {
     if (offset > UINT64_MAX - len) return -EFBIG;
     if (len == 0) return 0;
     if (n->storage == Storage::block) {
-        // A device has a fixed size: writes stop at its end, as on a full disk.
+        // The file ends where the device does: past that, as on a full disk.
         if (n->read_only) return -EROFS;
-        if (offset >= n->size) return -ENOSPC;
-        size_t count = n->size - offset < len ? static_cast<size_t>(n->size - offset) : len;
-        long rc = block_write_bytes(n->device, offset, buf, count);
-        return rc ? rc : static_cast<long>(count);
+        uint64_t capacity = block_capacity(n->device);
+        if (offset >= capacity) return -ENOSPC;
+        size_t count = capacity - offset < len ? static_cast<size_t>(capacity - offset) : len;
+        if (offset > n->size)
+            if (long rc = zero_block_range(n->device, n->size, offset)) return rc;
+        if (long rc = block_write_bytes(n->device, offset, buf, count)) return rc;
+        if (offset + count > n->size) n->size = offset + count;
+        return static_cast<long>(count);
     }
     if (long rc = copy_up(n)) return rc;
     if (long rc = reserve_memory(n, offset + len)) return rc;
@@ -98,7 +113,16 @@ long node_write(Node* n, uint64_t offset, const void* buf, size_t len) {
 long node_truncate(Node* n, uint64_t size) {
     if (n->kind == Kind::dir) return -EISDIR;
     if (n->kind != Kind::file) return -EINVAL;
-    if (n->storage == Storage::block) return size == n->size ? 0 : -EPERM; // a device keeps its size
+    if (n->storage == Storage::block) {
+        // Shrinks and grows within the device (SQLite's VACUUM shrinks its
+        // file); bytes that come back into the file read as zero, as on Linux.
+        if (n->read_only) return -EROFS;
+        if (size > block_capacity(n->device)) return -EFBIG;
+        if (size > n->size)
+            if (long rc = zero_block_range(n->device, n->size, size)) return rc;
+        n->size = size;
+        return 0;
+    }
     if (long rc = copy_up(n)) return rc;
     if (long rc = reserve_memory(n, size)) return rc;
     if (size > n->size) memset(n->data + n->size, 0, size - n->size);

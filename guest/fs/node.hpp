@@ -2,7 +2,8 @@
 // files, and regular files whose bytes live in one of three places: guest
 // memory (the writable layer, size-limited), an extent of the root image on
 // a block device (read-only; copied to memory on the first write), or a
-// whole block device mounted as one file.
+// whole block device mounted as one file (its size starts at the device's
+// capacity and may shrink and grow back within it during a run).
 #pragma once
 
 #include <stddef.h>
