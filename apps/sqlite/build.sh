@@ -22,13 +22,14 @@ orig_sha256=aaa776260ab4dc976db34aa7891819484c8676b5b2783123ebc6301e2ca5d655
 srcdir=sqlite3-3.40.1
 
 # The same SQLite on both sides:
-#   THREADSAFE=0          no mutexes: the library OS's threads are new, and
-#                         neither program starts a thread
+#   THREADSAFE=1          SQLite's default: mutexes on; speedtest1 --threads N
+#                         sorts with N worker threads (the library OS's
+#                         cooperative threads in the guest)
 #   OMIT_LOAD_EXTENSION   a unikernel has no dlopen
 #   USE_PREAD             pread/pwrite instead of lseek + read/write
 #   HAVE_*                what configure finds in glibc and musl has too
 #   ENABLE_MATH_FUNCTIONS configure's default; ENABLE_RTREE for speedtest1's rtree set
-defines=(-DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DUSE_PREAD=1
+defines=(-DSQLITE_THREADSAFE=1 -DSQLITE_OMIT_LOAD_EXTENSION -DUSE_PREAD=1
   -DHAVE_USLEEP=1 -DHAVE_FDATASYNC=1 -DHAVE_LOCALTIME_R=1 -DHAVE_GMTIME_R=1 -DHAVE_ISNAN=1 -DHAVE_STRCHRNUL=1
   -DSQLITE_ENABLE_MATH_FUNCTIONS -DSQLITE_ENABLE_RTREE)
 
@@ -140,7 +141,7 @@ if [ ! -f "$cache/sqlite3" ] || [ ! -f "$cache/speedtest1" ]; then
     keep_newest "$root/sqlite-$version-$variant-obj-"
   fi
   for prog in sqlite3:shell speedtest1:speedtest1; do
-    if ! "$cc" -O2 "${cflags[@]}" "${ldflags[@]}" -o "$work/${prog%%:*}" "$objects/${prog#*:}.o" "$objects/sqlite3.o" -lm \
+    if ! "$cc" -O2 "${cflags[@]}" "${ldflags[@]}" -o "$work/${prog%%:*}" "$objects/${prog#*:}.o" "$objects/sqlite3.o" -lm -lpthread \
       >"$work/link.log" 2>&1; then
       cat "$work/link.log" >&2
       echo "sqlite: linking ${prog%%:*} with $cc failed" >&2

@@ -252,6 +252,24 @@ TEST(SqliteSpeedtest1, RunsOnTheDeviceLikeNative) {
     expect_same_speedtest(o, native);
 }
 
+// A real program with threads: with PRAGMA threads and a cache too small
+// for the sort, SQLite builds an index with worker threads, which run on the
+// library OS's cooperative scheduler.
+TEST(Sqlite, WorkerThreadsSortAnIndexLikeNative) {
+    const std::string sql = "PRAGMA threads=3; PRAGMA cache_size=20; CREATE TABLE t(a, b);"
+                            "INSERT INTO t SELECT (value * 7919) % 100003, value % 977 FROM generate_series(1, 100000);"
+                            "CREATE INDEX ti ON t(b, a); PRAGMA integrity_check;"
+                            "SELECT count(*), sum(a), min(b), max(b) FROM t INDEXED BY ti WHERE b > 500;";
+    TempFile device(device_size), host(0);
+    auto o = run({bin("nabla-run"), "--trace-syscalls", "--block:data=" + device.path(), guest("sqlite3"), "-init",
+                  "/dev/null", "/tmp/t.db", sql});
+    auto native = run({bin("sqlite3-native"), "-init", "/dev/null", host.path(), sql});
+    ASSERT_TRUE(native.exited_with(0)) << describe(native);
+    EXPECT_TRUE(o.exited_with(0)) << describe(o);
+    EXPECT_EQ(o.out, native.out);
+    EXPECT_NE(o.err.find("nabla: clone("), std::string::npos) << "SQLite started no worker thread";
+}
+
 TEST(SqliteSpeedtest1, MainTestSetRunsInTheWritableLayerLikeNative) {
     const std::vector<std::string> args = {"--verify", "--size", "5"};
     TempFile device(device_size), host(0);
