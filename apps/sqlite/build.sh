@@ -52,65 +52,23 @@ cc=$found
 host_cc=${CC_FOR_BUILD:-gcc}
 command -v tclsh >/dev/null || { echo "sqlite: tclsh not found; SQLite's build needs it (apt-get install tcl)" >&2; exit 1; }
 
-# What the compiler builds with: the driver and, for a script like nabla-cc,
-# every file or directory it names (musl's headers and libc.a, the library
-# OS, the linker script), so a change to any of them is a new cache entry.
+name=sqlite package=sqlite3
+source "$(dirname "$0")/../recipe.sh"
+
 # Compiling needs only the headers: objects are keyed without the libraries
 # and the linker script, so a change to the library OS is a relink (a
 # second), not a new compile of the 8 MB sqlite3.c.
-toolchain_id() { # toolchain_id [find-filters...]
-  "$cc" --version
-  if head -c2 "$cc" | grep -q '#!'; then
-    cat "$cc"
-    grep -oE '(/[^ "'\'';)}]+)+' "$cc" | sort -u | while read -r path; do
-      if [ -e "$path" ]; then find -L "$path" -type f "$@" -print0 | sort -z | xargs -0r cat; fi
-    done
-  fi
-}
-
-root=${NABLA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nabla}
-key=$({ cat "$0"; toolchain_id; } | sha256sum | cut -c1-16)
-objkey=$({ cat "$0"; toolchain_id ! -name '*.a' ! -name '*.o' ! -name '*.ld'; } | sha256sum | cut -c1-16)
+key=$(cache_key)
+objkey=$(cache_key ! -name '*.a' ! -name '*.o' ! -name '*.ld')
 cache=$root/sqlite-$version-$variant-bin-$key
 objects=$root/sqlite-$version-$variant-obj-$objkey
-tarball=$root/src/$orig
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# keep_newest PREFIX: each change to the library OS is a new entry; keep a few.
-keep_newest() { ls -dt "$1"* | tail -n +9 | xargs -r rm -rf; }
-# publish DIR FILES...: puts FILES into the cache entry DIR atomically.
-publish() {
-  local dir=$1
-  shift
-  rm -rf "$dir.tmp.$$"
-  mkdir -p "$dir.tmp.$$"
-  cp "$@" "$dir.tmp.$$/"
-  rm -rf "$dir"
-  mv -T "$dir.tmp.$$" "$dir" 2>/dev/null || rm -rf "$dir.tmp.$$" # lost a race: same bytes
-}
-
 if [ ! -f "$cache/sqlite3" ] || [ ! -f "$cache/speedtest1" ]; then
   if [ ! -f "$objects/sqlite3.o" ] || [ ! -f "$objects/shell.o" ] || [ ! -f "$objects/speedtest1.o" ]; then
-    # The source, fetched by name once and kept (verified) for every build.
-    if [ ! -f "$tarball" ]; then
-      if ! (cd "$work" && apt-get source --download-only -qq "sqlite3=$version") >/dev/null 2>"$work/apt.log"; then
-        cat "$work/apt.log" >&2
-        echo "sqlite: 'apt-get source sqlite3=$version' failed; scripts/setup adds the deb-src entry it needs" >&2
-        exit 1
-      fi
-      (cd "$work" && echo "$orig_sha256  $orig" | sha256sum --check --quiet) || {
-        echo "sqlite: $orig does not have the pinned checksum $orig_sha256" >&2
-        exit 1
-      }
-      mkdir -p "$root/src"
-      cp "$work/$orig" "$tarball.$$" && mv "$tarball.$$" "$tarball" # atomic: builds may run side by side
-    fi
-    echo "$orig_sha256  $tarball" | sha256sum --check --quiet || {
-      echo "sqlite: cached $tarball does not have the pinned checksum; remove it" >&2
-      exit 1
-    }
+    fetch_source "$work"
     tar xJf "$tarball" -C "$work"
     src=$work/$srcdir bld=$work/bld
     mkdir "$bld"
