@@ -17,7 +17,8 @@ out=${1:?usage: build.sh OUT_DIR [--native]}
 case ${2:-} in
 "")
   variant=nabla cc=${NABLA_CC:-$out/nabla-cc} product=lua.nabla
-  extra=() ;;
+  # Scripts come from a root image: the unikernel declares its device.
+  extra=(MYLDFLAGS=--device=block:rootfs) ;;
 --native)
   variant=native cc=${CC:-gcc} product=lua-native
   # The code generation nabla-cc uses (NABLA_LIBC_CFLAGS), so both sides

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -15,8 +19,20 @@ namespace {
 // Both sides see exactly this environment: --env under nabla-run, env -i natively.
 const std::vector<std::string> environment = {"TZ=UTC", "LUA_TEST_GREETING=hello, nabla"};
 
+// The scripts' directory as the guest's root image, made once per process.
+const std::string& root_image() {
+    static const std::string image = [] {
+        std::string path = "/tmp/nabla-lua-tests-" + std::to_string(getpid()) + ".img";
+        auto mk = run({bin("nabla-mkroot"), LUA_TESTS_DIR, path});
+        EXPECT_TRUE(mk.exited_with(0)) << describe(mk);
+        std::atexit([] { std::remove(("/tmp/nabla-lua-tests-" + std::to_string(getpid()) + ".img").c_str()); });
+        return path;
+    }();
+    return image;
+}
+
 Outcome on_nabla(const std::vector<std::string>& lua_args) {
-    std::vector<std::string> argv = {bin("nabla-run")};
+    std::vector<std::string> argv = {bin("nabla-run"), "--block-ro:rootfs=" + root_image(), "--root=rootfs"};
     for (const auto& kv : environment) argv.push_back("--env=" + kv);
     argv.push_back(guest("lua"));
     argv.insert(argv.end(), lua_args.begin(), lua_args.end());
@@ -24,7 +40,8 @@ Outcome on_nabla(const std::vector<std::string>& lua_args) {
 }
 
 Outcome on_native(const std::vector<std::string>& lua_args) {
-    std::vector<std::string> argv = {"/usr/bin/env", "-i"};
+    // In the scripts' directory, as the guest is at the root of its image.
+    std::vector<std::string> argv = {"/usr/bin/env", "-i", "-C", LUA_TESTS_DIR};
     argv.insert(argv.end(), environment.begin(), environment.end());
     argv.push_back(bin("lua-native"));
     argv.insert(argv.end(), lua_args.begin(), lua_args.end());
@@ -43,13 +60,6 @@ std::vector<std::string> script_names() {
     return names;
 }
 
-std::string script(const std::string& name) {
-    std::ifstream in(std::string(LUA_TESTS_DIR) + "/" + name + ".lua");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // lua.c prefixes its messages with argv[0], the one expected difference.
 std::string as_native(std::string err) {
     const std::string from = guest("lua"), to = bin("lua-native");
@@ -60,12 +70,13 @@ std::string as_native(std::string err) {
 
 class LuaScript : public testing::TestWithParam<std::string> {};
 
+// Each script runs as a file, by the same relative name: from the root
+// image under nabla, from the source tree natively.
 TEST_P(LuaScript, PrintsWhatNativeLuaPrints) {
-    auto code = run_code(script(GetParam()));
-    auto native = on_native({code});
+    auto native = on_native({GetParam() + ".lua"});
     ASSERT_TRUE(native.exited_with(0)) << describe(native);
     ASSERT_FALSE(native.out.empty());
-    auto o = on_nabla({code});
+    auto o = on_nabla({GetParam() + ".lua"});
     EXPECT_TRUE(o.exited_with(0)) << describe(o);
     EXPECT_EQ(o.out, native.out);
     EXPECT_EQ(o.err, "") << "no message, no ENOSYS";
