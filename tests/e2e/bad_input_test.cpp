@@ -27,11 +27,6 @@ void expect_one_line_error(const Outcome& o, int status, const std::string& says
     EXPECT_NE(o.err.find(says), std::string::npos) << "expected '" << says << "' in: " << o.err;
 }
 
-Outcome nabla_run(std::vector<std::string> args) {
-    args.insert(args.begin(), bin("nabla-run"));
-    return run(args);
-}
-
 TEST(BadInput, CommandLine) {
     expect_one_line_error(nabla_run({"--frobnicate", guest("hello")}), 64, "unknown option '--frobnicate'");
     expect_one_line_error(nabla_run({}), 64, "no KERNEL");

@@ -17,11 +17,6 @@ using namespace nabla::test;
 
 namespace {
 
-Outcome nabla_run(std::vector<std::string> args) {
-    args.insert(args.begin(), bin("nabla-run"));
-    return run(args);
-}
-
 TEST(Guest, HelloPrintsItsArgumentsStaticPie) {
     auto o = nabla_run({guest("hello"), "one", "two words", "--not-a-flag"});
     ASSERT_TRUE(o.exited_with(0)) << describe(o);

@@ -7,11 +7,6 @@ using namespace nabla::test;
 
 namespace {
 
-Outcome nabla_run(std::vector<std::string> args) {
-    args.insert(args.begin(), bin("nabla-run"));
-    return run(args);
-}
-
 size_t count(const std::string& text, const std::string& what) {
     size_t n = 0;
     for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;

@@ -73,6 +73,11 @@ Outcome run(const std::vector<std::string>& argv, std::chrono::milliseconds time
     return o;
 }
 
+Outcome nabla_run(std::vector<std::string> args) {
+    args.insert(args.begin(), bin("nabla-run"));
+    return run(args);
+}
+
 std::string bin(const std::string& name) { return std::string(NABLA_BIN_DIR) + "/" + name; }
 std::string guest(const std::string& name) { return bin(name + ".nabla"); }
 

@@ -20,6 +20,9 @@ struct Outcome {
 // argv[0] is a path. The child gets /dev/null as stdin and is killed at the timeout.
 Outcome run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+// nabla-run with these arguments.
+Outcome nabla_run(std::vector<std::string> args);
+
 // Paths of things the build made.
 std::string bin(const std::string& name);  // build/bin/NAME
 std::string guest(const std::string& name); // build/bin/NAME.nabla

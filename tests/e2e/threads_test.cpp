@@ -7,11 +7,6 @@ using namespace nabla::test;
 
 namespace {
 
-Outcome nabla_run(std::vector<std::string> args) {
-    args.insert(args.begin(), bin("nabla-run"));
-    return run(args);
-}
-
 TEST(Threads, PthreadsWorkAndMainsReturnEndsTheProcess) {
     // 64 MiB: the 1000 detached threads (about 140 KiB each) fit only if
     // each one's stack is freed when it exits.
