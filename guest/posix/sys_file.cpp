@@ -59,11 +59,13 @@ long vector_io(long fd, long iov, long count, const uint64_t* at, bool write) {
 
 long open_at(long dirfd, const char* path, int flags, uint32_t mode) {
     if ((flags & O_TMPFILE) == O_TMPFILE) return -EOPNOTSUPP;
+    // O_NOFOLLOW and O_CREAT|O_EXCL look at the name itself, a symlink included.
+    bool exclusive = (flags & O_CREAT) && (flags & O_EXCL);
+    bool follow = !(flags & O_NOFOLLOW) && !exclusive;
     Node* n = nullptr;
-    long rc = lookup_at(dirfd, path, 0, &n);
-    if (rc == 0 && (flags & O_NOFOLLOW) && n->kind == Kind::symlink) return -ELOOP;
-    if (rc == 0 && !(flags & O_NOFOLLOW)) rc = lookup_at(dirfd, path, AT_SYMLINK_FOLLOW, &n);
-    if (rc == 0 && (flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
+    long rc = lookup_at(dirfd, path, follow ? AT_SYMLINK_FOLLOW : 0, &n);
+    if (rc == 0 && exclusive) return -EEXIST;
+    if (rc == 0 && n->kind == Kind::symlink) return -ELOOP; // only when not following
     if (rc == -ENOENT && (flags & O_CREAT)) {
         Node* base;
         if (long b = base_dir(dirfd, &base)) return b;
