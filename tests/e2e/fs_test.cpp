@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,7 +16,7 @@ namespace {
 class Files : public testing::Test {
 protected:
     void SetUp() override {
-        tree_ = fs::temp_directory_path() / ("nabla-fs-" + std::to_string(getpid()));
+        tree_ = scratch_.path() / "tree";
         fs::create_directories(tree_ / "etc");
         fs::create_directories(tree_ / "data");
         std::ofstream(tree_ / "etc/hello.txt") << "hello root\n";
@@ -29,13 +28,9 @@ protected:
         auto deep = tree_ / "a/very/long/path/that/goes/past/the/hundred/characters/of/an/old/tar/header/name/field";
         fs::create_directories(deep);
         std::ofstream(deep / "file.txt") << "deep\n";
-        image_ = tree_.string() + ".img";
+        image_ = scratch_.at("root.img");
         auto mk = run({bin("nabla-mkroot"), tree_.string(), image_});
         ASSERT_TRUE(mk.exited_with(0)) << describe(mk);
-    }
-    void TearDown() override {
-        fs::remove_all(tree_);
-        fs::remove(image_);
     }
     Outcome guest_run(std::vector<std::string> extra) {
         std::vector<std::string> argv = {bin("nabla-run"), "--block:rootfs=" + image_, "--root=rootfs",
@@ -43,6 +38,7 @@ protected:
         argv.insert(argv.end(), extra.begin(), extra.end());
         return run(argv);
     }
+    TempDir scratch_; // the tree and its image
     fs::path tree_;
     std::string image_;
     TempFile data_{1 << 20};

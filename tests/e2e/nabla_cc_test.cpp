@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,28 +15,25 @@ namespace {
 class NablaCc : public testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("nabla-cc-test-" + std::to_string(getpid()));
-        fs::create_directories(dir_);
         write("lib.c", "int triple(int x) { return 3 * x; }\n");
         write("app.c", "#include <stdio.h>\nint triple(int);\n"
                        "int main(int argc, char **argv) { printf(\"%d %s\\n\", triple(argc), argv[argc - 1]);"
                        " return triple(2); }\n");
         write("bare.c", "#include \"nabla/rt.h\"\nint main(void) { nabla_printf(\"bare\\n\"); return 4; }\n");
     }
-    void TearDown() override { fs::remove_all(dir_); }
-    void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
-    std::string at(const std::string& name) { return (dir_ / name).string(); }
+    void write(const std::string& name, const std::string& text) { std::ofstream(dir_.at(name)) << text; }
+    std::string at(const std::string& name) { return dir_.at(name); }
     Outcome cc(std::vector<std::string> args) {
         args.insert(args.begin(), bin("nabla-cc"));
         return run(args);
     }
-    fs::path dir_;
+    TempDir dir_;
 };
 
 TEST_F(NablaCc, CompilesArchivesLinksAndRuns) {
     ASSERT_TRUE(cc({"-O2", "-c", at("lib.c"), "-o", at("lib.o")}).exited_with(0));
     ASSERT_TRUE(run({"/usr/bin/ar", "rcs", at("libtriple.a"), at("lib.o")}).exited_with(0));
-    auto link = cc({"-O2", "-o", at("app.nabla"), at("app.c"), "-L" + dir_.string(), "-ltriple"});
+    auto link = cc({"-O2", "-o", at("app.nabla"), at("app.c"), "-L" + dir_.path().string(), "-ltriple"});
     ASSERT_TRUE(link.exited_with(0)) << describe(link);
     auto o = run({bin("nabla-run"), at("app.nabla"), "last"});
     EXPECT_TRUE(o.exited_with(6)) << describe(o);
@@ -65,7 +61,7 @@ TEST_F(NablaCc, FreestandingBuildsAgainstThePlatformOnly) {
 TEST_F(NablaCc, WorksAsCCForMake) {
     write("Makefile", "app.nabla: app.o libtriple.a\n\t$(CC) -o $@ app.o -L. -ltriple -lm\n"
                       "libtriple.a: lib.o\n\t$(AR) rcs $@ $^\n");
-    auto o = run({"/usr/bin/make", "-s", "-C", dir_.string(), "CC=" + bin("nabla-cc")});
+    auto o = run({"/usr/bin/make", "-s", "-C", dir_.path().string(), "CC=" + bin("nabla-cc")});
     ASSERT_TRUE(o.exited_with(0)) << describe(o);
     EXPECT_TRUE(run({bin("nabla-run"), at("app.nabla"), "x"}).exited_with(6));
 }
@@ -74,7 +70,7 @@ TEST_F(NablaCc, WorksAsTheCompilerOfACMakeProject) {
     write("CMakeLists.txt", "cmake_minimum_required(VERSION 3.20)\nproject(t C)\n"
                             "add_library(triple STATIC lib.c)\nadd_executable(app.nabla app.c)\n"
                             "target_link_libraries(app.nabla triple)\n");
-    auto conf = run({"/usr/bin/cmake", "-S", dir_.string(), "-B", at("b"), "-DCMAKE_C_COMPILER=" + bin("nabla-cc")},
+    auto conf = run({"/usr/bin/cmake", "-S", dir_.path().string(), "-B", at("b"), "-DCMAKE_C_COMPILER=" + bin("nabla-cc")},
                     std::chrono::seconds(60));
     ASSERT_TRUE(conf.exited_with(0)) << describe(conf);
     auto build = run({"/usr/bin/cmake", "--build", at("b")}, std::chrono::seconds(60));

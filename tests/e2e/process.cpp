@@ -100,6 +100,17 @@ std::string TempFile::contents() const {
     return s.str();
 }
 
+TempDir::TempDir() {
+    char tmpl[] = "/tmp/nabla-test-XXXXXX";
+    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp");
+    path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+}
+
 std::string describe(const Outcome& o) {
     std::ostringstream s;
     s << (o.exited ? "exit " : "signal ") << o.code << (o.timed_out ? " (timed out)" : "") << "\n--- stdout\n"

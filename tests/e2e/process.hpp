@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,20 @@ public:
 
 private:
     std::string path_;
+};
+
+// A scratch directory, removed with everything in it when the object goes.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::string at(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
 };
 
 std::string describe(const Outcome& o); // for assertion messages
