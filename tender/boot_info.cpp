@@ -43,6 +43,20 @@ private:
     bool overflow_ = false;
 };
 
+void put_ip4_config(nabla_device& d, const Ip4Config& c) {
+    if (c.address) {
+        std::memcpy(d.u.net.ip4, c.address->addr.data(), 4);
+        d.u.net.ip4_prefix = c.address->prefix;
+    }
+    if (c.gateway) std::memcpy(d.u.net.ip4_gateway, c.gateway->data(), 4);
+    d.u.net.route_count = static_cast<uint32_t>(std::min<size_t>(c.routes.size(), NABLA_NET_MAX_ROUTES));
+    for (uint32_t r = 0; r < d.u.net.route_count; r++) {
+        std::memcpy(d.u.net.routes[r].dest, c.routes[r].dest.addr.data(), 4);
+        d.u.net.routes[r].prefix = c.routes[r].dest.prefix;
+        std::memcpy(d.u.net.routes[r].gateway, c.routes[r].gateway.data(), 4);
+    }
+}
+
 } // namespace
 
 uint64_t boot_info_bytes(const Devices& devs, const BootFacts& facts) {
@@ -119,6 +133,7 @@ Result<uint64_t> write_boot_info(const GuestMemory& mem, const GuestLayout& l, c
             d.host_fd = tap->fd.get();
             std::memcpy(d.u.net.mac, tap->mac.data(), 6);
             d.u.net.mtu = tap->mtu;
+            put_ip4_config(d, tap->ip4);
         } else {
             return fail(Exit::config, fmt::format("device '{}' is declared but not attached", entry.name));
         }

@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include "manifest.hpp"
+#include "nabla/abi.h"
 
 #include <algorithm>
 #include <charconv>
@@ -43,6 +44,112 @@ Result<void> add_block(Options& o, std::string_view device, std::string_view pat
     if (auto ok = check_new_device(o, device, flag); !ok) return ok;
     if (path.empty()) return fail(Exit::usage, fmt::format("{}:{} needs a file", flag, device));
     o.blocks.push_back({std::string(device), std::string(path), ro, 512});
+    return {};
+}
+
+// The --net:DEVICE a per-device net flag refers to, given before it.
+Result<NetOption*> net_given_before(Options& o, std::string_view device, std::string_view flag) {
+    auto it = std::ranges::find_if(o.nets, [&](auto& n) { return n.name == device; });
+    if (it == o.nets.end())
+        return fail(Exit::usage, fmt::format("--{}:{}: no --net:{} given before it", flag, device, device));
+    return &*it;
+}
+
+// An address the guest itself or a gateway may have.
+Result<Ip4> parse_unicast(std::string_view text, std::string_view where) {
+    auto a = parse_ip4(text);
+    if (!a) return fail(Exit::usage, fmt::format("{}: {}", where, a.error().message));
+    if (auto why = unicast_problem(*a)) return fail(Exit::usage, fmt::format("{}: {} {}", where, text, why));
+    return a;
+}
+
+Result<void> set_net_ip(Options& o, std::string_view dev, std::string_view v) {
+    auto net = net_given_before(o, dev, "net-ip");
+    if (!net) return std::unexpected(net.error());
+    auto where = fmt::format("--net-ip:{}", dev);
+    if ((*net)->ip4.address) return fail(Exit::usage, fmt::format("{} is given twice", where));
+    auto n = parse_ip4_net(v);
+    if (!n) return fail(Exit::usage, fmt::format("{}: {}", where, n.error().message));
+    if (auto why = unicast_problem(n->addr))
+        return fail(Exit::usage, fmt::format("{}: {} {}", where, format_ip4(n->addr), why));
+    // In a subnet of more than two addresses, the all-zeros and all-ones
+    // hosts are the network and its broadcast, not an address of its own.
+    if (n->prefix <= 30) {
+        Ip4 network = network_of(n->addr, n->prefix);
+        if (n->addr == network || n->addr == broadcast_of(n->addr, n->prefix))
+            return fail(Exit::usage, fmt::format("{}: {} is the {} address of {}/{}", where, format_ip4(n->addr),
+                                                 n->addr == network ? "network" : "broadcast", format_ip4(network),
+                                                 n->prefix));
+    }
+    (*net)->ip4.address = *n;
+    return {};
+}
+
+Result<void> set_net_gw(Options& o, std::string_view dev, std::string_view v) {
+    auto net = net_given_before(o, dev, "net-gw");
+    if (!net) return std::unexpected(net.error());
+    auto where = fmt::format("--net-gw:{}", dev);
+    if ((*net)->ip4.gateway) return fail(Exit::usage, fmt::format("{} is given twice", where));
+    auto gw = parse_unicast(v, where);
+    if (!gw) return std::unexpected(gw.error());
+    (*net)->ip4.gateway = *gw;
+    return {};
+}
+
+Result<void> set_net_mtu(Options& o, std::string_view dev, std::string_view v) {
+    auto net = net_given_before(o, dev, "net-mtu");
+    if (!net) return std::unexpected(net.error());
+    auto where = fmt::format("--net-mtu:{}", dev);
+    auto n = parse_number(v, where);
+    if (!n) return std::unexpected(n.error());
+    if (*n < min_net_mtu || *n > max_net_mtu)
+        return fail(Exit::usage, fmt::format("{}: {} is not in {}..{}", where, *n, min_net_mtu, max_net_mtu));
+    (*net)->mtu = static_cast<uint32_t>(*n);
+    return {};
+}
+
+Result<void> add_net_route(Options& o, std::string_view dev, std::string_view v) {
+    auto net = net_given_before(o, dev, "net-route");
+    if (!net) return std::unexpected(net.error());
+    auto where = fmt::format("--net-route:{}", dev);
+    auto at = v.find('@');
+    if (at == std::string_view::npos)
+        return fail(Exit::usage, fmt::format("{}: '{}' is not DEST/PREFIX@GATEWAY", where, v));
+    auto dest = parse_ip4_net(v.substr(0, at));
+    if (!dest) return fail(Exit::usage, fmt::format("{}: {}", where, dest.error().message));
+    if (network_of(dest->addr, dest->prefix) != dest->addr)
+        return fail(Exit::usage, fmt::format("{}: {} has host bits set (the network is {}/{})", where,
+                                             format_ip4(*dest), format_ip4(network_of(dest->addr, dest->prefix)),
+                                             dest->prefix));
+    auto gw = parse_unicast(v.substr(at + 1), where);
+    if (!gw) return std::unexpected(gw.error());
+    auto& routes = (*net)->ip4.routes;
+    if (std::ranges::any_of(routes, [&](auto& r) { return r.dest == *dest; }))
+        return fail(Exit::usage, fmt::format("{}: {} is routed twice", where, format_ip4(*dest)));
+    if (routes.size() >= NABLA_NET_MAX_ROUTES)
+        return fail(Exit::usage, fmt::format("{}: more than {} routes", where, NABLA_NET_MAX_ROUTES));
+    routes.push_back({*dest, *gw});
+    return {};
+}
+
+// What only the whole command line shows: a gateway or route needs the
+// device's own address, and is not that address.
+Result<void> check_ip4_configs(const Options& o) {
+    for (const auto& n : o.nets) {
+        const auto& c = n.ip4;
+        bool routed = c.gateway || !c.routes.empty();
+        if (routed && !c.address)
+            return fail(Exit::usage, fmt::format("--{}:{} needs --net-ip:{} (the device's own address)",
+                                                 c.gateway ? "net-gw" : "net-route", n.name, n.name));
+        if (!c.address) continue;
+        if (c.gateway == c.address->addr)
+            return fail(Exit::usage, fmt::format("--net-gw:{}: {} is the device's own address", n.name,
+                                                 format_ip4(*c.gateway)));
+        for (const auto& r : c.routes)
+            if (r.gateway == c.address->addr)
+                return fail(Exit::usage, fmt::format("--net-route:{}: gateway {} is the device's own address",
+                                                     n.name, format_ip4(r.gateway)));
+    }
     return {};
 }
 
@@ -89,6 +196,13 @@ const std::vector<Flag>& flags() {
              it->mac = *mac;
              return {};
          }},
+        {"net-ip", true, true, "ADDR/PREFIX", "IPv4 address of net device NAME, e.g. 10.0.0.2/24 or a /32",
+         set_net_ip},
+        {"net-gw", true, true, "ADDR", "default gateway through NAME; may be off the link (with a /32)",
+         set_net_gw},
+        {"net-route", true, true, "DEST/PREFIX@GW", "route DEST/PREFIX through gateway GW on NAME (repeatable)",
+         add_net_route},
+        {"net-mtu", true, true, "N", "MTU of net device NAME, 68..65535 (default: the tap's)", set_net_mtu},
         {"block", true, true, "FILE", "attach FILE as block device NAME, read-write",
          [](Options& o, std::string_view dev, std::string_view v) { return add_block(o, dev, v, false, "--block"); }},
         {"block-ro", true, true, "FILE", "attach FILE as block device NAME, read-only",
@@ -198,6 +312,7 @@ Result<Options> parse_cli(const std::vector<std::string>& argv) {
         if (auto ok = flag->apply(o, device, value.value_or("")); !ok) return std::unexpected(ok.error());
     }
     if (o.help || o.version) return o;
+    if (auto ok = check_ip4_configs(o); !ok) return std::unexpected(ok.error());
     if (i >= argv.size()) return fail(Exit::usage, "no KERNEL given (see nabla-run --help)");
     o.kernel = argv[i];
     o.args.assign(argv.begin() + static_cast<long>(i) + 1, argv.end());
@@ -212,7 +327,7 @@ std::string usage_text() {
     for (const auto& f : flags()) {
         std::string left = fmt::format("  --{}{}{}{}", f.name, f.per_device ? ":NAME" : "",
                                        f.takes_value ? "=" : "", f.value_help);
-        out += fmt::format("{:<32} {}\n", left, f.help);
+        out += fmt::format("{:<34} {}\n", left, f.help);
     }
     out += "\nexit status: the guest's own exit code; 134 if the guest aborted; death by SIGSYS\n"
            "(shell status 159) if it broke the seccomp policy. Before the guest runs:\n"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "error.hpp"
+#include "ip4.hpp"
 
 #include <array>
 #include <cstdint>
@@ -19,7 +20,12 @@ struct NetOption {
     std::string iface; // tap interface, or empty when fd is set
     int fd = -1;       // inherited tap fd (--net:NAME=@FD)
     std::optional<Mac> mac;
+    std::optional<uint32_t> mtu = {}; // --net-mtu; else the tap's
+    Ip4Config ip4 = {};               // --net-ip, --net-gw, --net-route
 };
+
+inline constexpr uint32_t min_net_mtu = 68; // IPv4's minimum
+inline constexpr uint32_t max_net_mtu = 65535;
 
 struct BlockOption {
     std::string name;

@@ -27,6 +27,7 @@ struct TapDevice {
     UniqueFd fd;
     Mac mac;
     uint32_t mtu;
+    Ip4Config ip4 = {};
 };
 
 struct Devices {

@@ -39,7 +39,7 @@ Mac derive_mac(std::string_view device, std::string_view iface) {
 }
 
 Result<TapDevice> open_tap(const NetOption& opt) {
-    TapDevice tap{opt.name, opt.iface, UniqueFd{}, {}, 0};
+    TapDevice tap{opt.name, opt.iface, UniqueFd{}, {}, 0, opt.ip4};
     ifreq ifr{};
     if (opt.fd >= 0) {
         auto where = fmt::format("--net:{}=@{}", opt.name, opt.fd);
@@ -71,9 +71,13 @@ Result<TapDevice> open_tap(const NetOption& opt) {
     int flags = ::fcntl(tap.fd.get(), F_GETFL);
     if (flags < 0 || ::fcntl(tap.fd.get(), F_SETFL, flags | O_NONBLOCK) != 0)
         return fail_errno(Exit::os_error, fmt::format("tap '{}': cannot set O_NONBLOCK", tap.iface));
-    auto mtu = interface_mtu(tap.iface);
-    if (!mtu) return std::unexpected(mtu.error());
-    tap.mtu = *mtu;
+    if (opt.mtu) {
+        tap.mtu = *opt.mtu;
+    } else {
+        auto mtu = interface_mtu(tap.iface);
+        if (!mtu) return std::unexpected(mtu.error());
+        tap.mtu = *mtu;
+    }
     tap.mac = opt.mac.value_or(derive_mac(opt.name, tap.iface));
     return tap;
 }

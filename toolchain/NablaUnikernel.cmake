@@ -54,7 +54,7 @@ function(add_nabla_unikernel name)
   if(ARG_LIBC)
     target_compile_options(${target} PRIVATE ${NABLA_LIBC_CFLAGS})
     target_link_libraries(${target} PRIVATE
-      "$<LINK_GROUP:RESCAN,nabla_posix,${NABLA_MUSL_DIR}/lib/libc.a,nabla_platform>" gcc)
+      "$<LINK_GROUP:RESCAN,nabla_posix,nabla_lwip,${NABLA_MUSL_DIR}/lib/libc.a,nabla_platform>" gcc)
     add_dependencies(${target} musl)
   else()
     target_compile_options(${target} PRIVATE ${NABLA_GUEST_CFLAGS})

@@ -1,6 +1,7 @@
 #include "file.hpp"
 
 #include "block_io.hpp"
+#include "stream.hpp"
 
 #include "nabla/platform.h"
 
@@ -10,12 +11,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/uio.h>
 
 namespace nabla::fs {
 namespace {
 
 OpenFile* table[max_fds];
 bool cloexec[max_fds];
+int first_free = 0; // no free descriptor below this: accept() stays O(1)
 
 long special_read(Node* n, uint64_t offset, void* buf, size_t len) {
     switch (n->special) {
@@ -32,6 +35,10 @@ long special_read(Node* n, uint64_t offset, void* buf, size_t len) {
     }
     case Special::console_out:
     case Special::console_err: return -EINVAL;
+    case Special::stream: {
+        iovec v{buf, len};
+        return n->stream->read(&v, 1, false);
+    }
     }
     return -EINVAL;
 }
@@ -50,6 +57,10 @@ long special_write(Node* n, const void* buf, size_t len) {
     }
     case Special::console_in:
     case Special::text: return -EBADF;
+    case Special::stream: {
+        iovec v{const_cast<void*>(buf), len};
+        return n->stream->write(&v, 1, false);
+    }
     }
     return -EINVAL;
 }
@@ -149,10 +160,12 @@ void put(OpenFile* f) {
 }
 
 long fd_install(OpenFile* f, int lowest, bool close_on_exec) {
-    for (int fd = lowest < 0 ? 0 : lowest; fd < max_fds; fd++) {
+    int from = lowest < first_free ? first_free : lowest;
+    for (int fd = from < 0 ? 0 : from; fd < max_fds; fd++) {
         if (!table[fd]) {
             table[fd] = f;
             cloexec[fd] = close_on_exec;
+            if (fd == first_free) first_free = fd + 1;
             return fd;
         }
     }
@@ -165,6 +178,7 @@ long fd_close(long fd) {
     OpenFile* f = fd_get(fd);
     if (!f) return -EBADF;
     table[fd] = nullptr;
+    if (fd < first_free) first_free = static_cast<int>(fd);
     put(f);
     return 0;
 }

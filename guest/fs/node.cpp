@@ -1,6 +1,7 @@
 #include "node.hpp"
 
 #include "block_io.hpp"
+#include "stream.hpp"
 
 #include "nabla/platform.h"
 
@@ -64,8 +65,24 @@ Node* find_child(Node* dir, const char* name, size_t len) {
 
 bool dir_empty(const Node* dir) { return dir->children == nullptr; }
 
+Node* make_stream_node(Stream* s) {
+    Node* n = kernel::make<Node>();
+    if (!n) return nullptr;
+    n->kind = Kind::special;
+    n->special = Special::stream;
+    n->stream = s;
+    n->mode = 0600;
+    n->ino = next_ino++;
+    n->mtime_ns = now_ns();
+    return n;
+}
+
 void release_if_unused(Node* n) {
     if (n->links || n->opens || n == root()) return;
+    if (n->stream) {
+        n->stream->drop_hooks();
+        n->stream->release();
+    }
     if (n->storage == Storage::memory && n->data) {
         memory_used -= n->capacity;
         free(n->data);

@@ -13,7 +13,9 @@ namespace nabla::fs {
 
 enum class Kind : uint8_t { dir, file, symlink, special };
 enum class Storage : uint8_t { memory, image, block };
-enum class Special : uint8_t { null, zero, random, console_in, console_out, console_err, text };
+enum class Special : uint8_t { null, zero, random, console_in, console_out, console_err, text, stream };
+
+class Stream;
 
 struct Node {
     char* name = nullptr;
@@ -39,10 +41,14 @@ struct Node {
     // Symlinks and text specials
     char* target = nullptr;
     Special special = Special::null;
+
+    // Special::stream: a socket, pipe end, eventfd or epoll (stream.hpp)
+    Stream* stream = nullptr;
 };
 
 Node* root();
 Node* make_node(Node* dir, const char* name, Kind kind, uint32_t mode); // nullptr: out of memory
+Node* make_stream_node(Stream* s);  // in no directory; freed with its last descriptor
 Node* find_child(Node* dir, const char* name, size_t len);
 void detach(Node* node);        // from its directory; frees it if nothing holds it
 void release_if_unused(Node* node);

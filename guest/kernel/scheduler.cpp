@@ -81,6 +81,7 @@ void sibling_remove(Thread* t) {
     if (t->sibling_next) t->sibling_next->sibling_prev = t->sibling_prev;
 }
 void (*device_handler)(uint64_t);
+uint64_t (*device_deadline)(); // when the device handler is due without a device
 bool idling;             // in the device handler, which must not switch
 uint64_t devices_checked; // when the host was last asked about devices
 
@@ -137,14 +138,17 @@ void wake_expired(uint64_t now) {
     while (sleepers && sleepers->deadline <= now) make_runnable(sleepers, false);
 }
 
+uint64_t devices_due() { return device_handler && device_deadline ? device_deadline() : forever; }
+
 // Waits on the host until deadline or a readable net device, and tells the
-// device handler which (deadline 0: only a look).
-void wait_on_host(uint64_t deadline) {
+// device handler which, or that its own deadline (due, as it was before
+// the wait) came (deadline 0: only a look).
+void wait_on_host(uint64_t deadline, uint64_t due) {
     uint64_t ready = 0;
     nabla_result_t rc = nabla_yield(deadline, &ready);
     check(rc != NABLA_EUNSPEC, "scheduler: waiting on the host failed");
     devices_checked = nabla_clock_monotonic();
-    if (rc == NABLA_OK && device_handler) {
+    if (device_handler && (rc == NABLA_OK || devices_checked >= due)) {
         idling = true;
         device_handler(ready);
         idling = false;
@@ -175,9 +179,14 @@ void schedule() {
     for (;;) {
         uint64_t now = sleepers || device_handler ? nabla_clock_monotonic() : 0;
         if (sleepers) wake_expired(now);
-        if (device_handler && now - devices_checked >= busy_poll_interval_ns) wait_on_host(0);
+        uint64_t due = devices_due();
+        if (device_handler && (now - devices_checked >= busy_poll_interval_ns || now >= due)) {
+            wait_on_host(0, due);
+            due = devices_due();
+        }
         if ((next = run_queue.pop())) break;
-        wait_on_host(sleepers ? sleepers->deadline : forever); // nothing can run
+        uint64_t deadline = sleepers ? sleepers->deadline : forever;
+        wait_on_host(deadline < due ? deadline : due, due); // nothing can run
     }
     check(next->state == State::runnable, "scheduler: a thread on the run queue is not runnable");
     next->state = State::running;
@@ -262,6 +271,13 @@ void exit_current(int status, uintptr_t unmap_base, size_t unmap_size) {
     nabla_abort("scheduler: an exited thread ran again");
 }
 
-void set_device_handler(void (*handler)(uint64_t ready_set)) { device_handler = handler; }
+void poll_devices() {
+    if (device_handler && !idling) wait_on_host(0, devices_due());
+}
+
+void set_device_handler(void (*handler)(uint64_t ready_set), uint64_t (*next_deadline)()) {
+    device_handler = handler;
+    device_deadline = next_deadline;
+}
 
 } // namespace nabla::kernel

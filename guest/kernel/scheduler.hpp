@@ -1,7 +1,8 @@
 // Cooperative threads on the one host thread. A thread runs until it
 // blocks, yields or exits; then the runnable thread that waited longest
 // runs. When none can run, the idle path waits on the host (nabla_yield)
-// until the earliest sleeper's deadline or a net device, then wakes whoever
+// until the earliest sleeper's deadline, a net device or the device
+// handler's own deadline (the network stack's timers), then wakes whoever
 // is due. Like Unikraft's ukschedcoop, but the idle path runs on the stack
 // of the thread that went idle instead of on an idle thread of its own.
 //
@@ -73,10 +74,18 @@ void sleep_until(uint64_t deadline);
 [[noreturn]] void exit_current(int status, uintptr_t unmap_base = 0, size_t unmap_size = 0);
 
 // Called with nabla_yield's ready set (bit h: net handle h is readable)
-// when the host reports a device: from the idle path, and while threads keep
-// running at least every millisecond. It runs on behalf of the scheduler:
-// it may wake threads, never block, yield or exit. One handler; null
-// removes it.
-void set_device_handler(void (*handler)(uint64_t ready_set));
+// when the host reports a device, or with whatever is ready (maybe 0) once
+// the monotonic clock reaches next_deadline() (ns; forever: never): from
+// the idle path, which wakes for that deadline too, and while threads keep
+// running at least every millisecond. Both run on behalf of the scheduler:
+// they may wake threads, never block, yield or exit. One handler; null
+// removes it; no next_deadline: only devices call it.
+void set_device_handler(void (*handler)(uint64_t ready_set), uint64_t (*next_deadline)() = nullptr);
+
+// Looks at the devices now, without waiting, and runs the handler if one is
+// ready. For a call that is about to say "nothing yet" (EAGAIN, a poll with
+// no timeout): on Linux the network moves on while a program spins, so here
+// it must too, even when no thread ever blocks.
+void poll_devices();
 
 } // namespace nabla::kernel

@@ -1,5 +1,7 @@
 #include "fs_common.hpp"
 
+#include "../fs/stream.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -46,7 +48,17 @@ void fill_stat(const fs::Node* n, struct stat* st) {
         st->st_mode = S_IFLNK;
         st->st_size = n->target ? static_cast<off_t>(__builtin_strlen(n->target)) : 0;
         break;
-    case fs::Kind::special: st->st_mode = S_IFCHR; st->st_rdev = 0x103; break;
+    case fs::Kind::special:
+        if (const fs::Stream* s = fs::stream_of(n)) {
+            st->st_dev = 0x736f; // "so": sockfs, pipefs and anon inodes
+            st->st_mode = s->type() == fs::Stream::Type::socket ? S_IFSOCK
+                        : s->type() == fs::Stream::Type::fifo   ? S_IFIFO
+                                                                : 0;
+            break;
+        }
+        st->st_mode = S_IFCHR;
+        st->st_rdev = 0x103;
+        break;
     }
     st->st_mode |= n->mode & 07777;
     st->st_blocks = (st->st_size + 511) / 512;

@@ -6,6 +6,7 @@
 #include "nabla/platform.h"
 
 #include "../fs/mount.hpp"
+#include "../net/stack.hpp"
 #include "../kernel/page_allocator.hpp"
 
 #include <elf.h>
@@ -47,3 +48,7 @@ extern "C" __attribute__((optimize("no-stack-protector"))) void nabla_start(cons
 __attribute__((constructor(101))) static void init_files() {
     if (nabla::fs::init(nabla_boot_info()) != 0) nabla_exit(NABLA_EXIT_ABORT); // it said why
 }
+
+// The network stack needs malloc too; up before the program's constructors,
+// so the guest answers ARP and ping before it opens a socket.
+__attribute__((constructor(102))) static void init_network() { nabla::net::start(); }

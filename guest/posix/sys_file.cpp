@@ -1,6 +1,7 @@
 // Descriptors: open, read, write, seek, stat, directory listing, dup, fcntl.
 #include "fs_common.hpp"
 
+#include "../fs/stream.hpp"
 #include "../kernel/alloc.hpp"
 
 #include <dirent.h>
@@ -21,9 +22,15 @@ bool readable(const OpenFile* f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
 bool writable(const OpenFile* f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
 bool seekable(const Node* n) { return n->kind != Kind::special || n->special == fs::Special::text; }
 
+bool nonblocking(const OpenFile* f) { return f->flags & O_NONBLOCK; }
+
 long do_read(OpenFile* f, void* buf, size_t len, const uint64_t* at) {
     if (!readable(f)) return -EBADF;
     if (at && !seekable(f->node)) return -ESPIPE;
+    if (fs::Stream* s = fs::stream_of(f->node)) {
+        iovec v{buf, len};
+        return s->read(&v, 1, nonblocking(f));
+    }
     long n = fs::node_read(f->node, at ? *at : f->offset, buf, len);
     if (n > 0 && !at) f->offset += static_cast<uint64_t>(n);
     return n;
@@ -32,6 +39,10 @@ long do_read(OpenFile* f, void* buf, size_t len, const uint64_t* at) {
 long do_write(OpenFile* f, const void* buf, size_t len, const uint64_t* at) {
     if (!writable(f)) return -EBADF;
     if (at && !seekable(f->node)) return -ESPIPE;
+    if (fs::Stream* s = fs::stream_of(f->node)) {
+        iovec v{const_cast<void*>(buf), len};
+        return s->write(&v, 1, nonblocking(f));
+    }
     uint64_t offset = at ? *at : (f->flags & O_APPEND) ? f->node->size : f->offset;
     long n = fs::node_write(f->node, offset, buf, len);
     if (n > 0 && !at) f->offset = offset + static_cast<uint64_t>(n);
@@ -39,9 +50,17 @@ long do_write(OpenFile* f, const void* buf, size_t len, const uint64_t* at) {
 }
 
 long vector_io(long fd, long iov, long count, const uint64_t* at, bool write) {
-    OpenFile* f = fs::fd_get(fd);
+    fs::FileRef ref(fd);
+    OpenFile* f = ref.get();
     if (!f) return -EBADF;
     if (count < 0 || count > 1024) return -EINVAL;
+    // Streams take the whole vector at once: one segment, one wakeup.
+    if (fs::Stream* s = fs::stream_of(f->node); s && !at) {
+        if (!(write ? writable(f) : readable(f))) return -EBADF;
+        auto* v = ptr<const iovec>(iov);
+        int n = static_cast<int>(count);
+        return write ? s->write(v, n, nonblocking(f)) : s->read(v, n, nonblocking(f));
+    }
     long total = 0;
     uint64_t pos = at ? *at : 0;
     for (long i = 0; i < count; i++) {
@@ -123,13 +142,13 @@ long sys_openat(long dirfd, long path, long flags, long mode, long, long) {
 long sys_close(long fd, long, long, long, long, long) { return fs::fd_close(fd); }
 
 long sys_read(long fd, long buf, long len, long, long, long) {
-    OpenFile* f = fs::fd_get(fd);
-    return f ? do_read(f, ptr<void>(buf), static_cast<size_t>(len), nullptr) : -EBADF;
+    fs::FileRef f(fd);
+    return f ? do_read(f.get(), ptr<void>(buf), static_cast<size_t>(len), nullptr) : -EBADF;
 }
 
 long sys_write(long fd, long buf, long len, long, long, long) {
-    OpenFile* f = fs::fd_get(fd);
-    return f ? do_write(f, ptr<const void>(buf), static_cast<size_t>(len), nullptr) : -EBADF;
+    fs::FileRef f(fd);
+    return f ? do_write(f.get(), ptr<const void>(buf), static_cast<size_t>(len), nullptr) : -EBADF;
 }
 
 long sys_pread64(long fd, long buf, long len, long off, long, long) {
@@ -280,10 +299,13 @@ long sys_ioctl(long fd, long request, long arg, long, long, long) {
     case FIONCLEX: fs::fd_set_cloexec(fd, false); return 0;
     case FIONREAD: {
         const Node* n = f->node;
+        if (fs::Stream* s = fs::stream_of(n)) return s->ioctl(FIONREAD, arg);
         *ptr<int>(arg) = n->kind == Kind::file && n->size > f->offset ? static_cast<int>(n->size - f->offset) : 0;
         return 0;
     }
-    default: return -ENOTTY; // no terminals: TIOCGWINSZ and friends
+    default:
+        if (fs::Stream* s = fs::stream_of(f->node)) return s->ioctl(static_cast<unsigned long>(request), arg);
+        return -ENOTTY; // no terminals: TIOCGWINSZ and friends
     }
 }
 

@@ -84,7 +84,7 @@ long sys_prlimit64(long pid_arg, long resource, long new_limit, long old_limit, 
     rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
     const auto* bi = nabla_boot_info();
     if (resource == RLIMIT_STACK) r.rlim_cur = r.rlim_max = bi->stack_top - bi->stack_low;
-    if (resource == RLIMIT_NOFILE) r.rlim_cur = r.rlim_max = 1024;
+    if (resource == RLIMIT_NOFILE) r.rlim_cur = r.rlim_max = fs::max_fds;
     if (resource == RLIMIT_AS || resource == RLIMIT_DATA) r.rlim_cur = r.rlim_max = bi->mem_end - bi->mem_start;
     if (old_limit) *ptr<rlimit>(old_limit) = r;
     return 0;

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change of the structures below. */
-#define NABLA_ABI_VERSION 1u
+#define NABLA_ABI_VERSION 2u
 
 #define NABLA_NOTE_OWNER "NABLA"
 #define NABLA_NOTE_MANIFEST 0x4e41424cu /* "NABL" */
@@ -48,6 +48,17 @@ struct nabla_manifest {
     struct nabla_manifest_entry entries[];
 };
 
+/* IPv4 addresses are 4 bytes in network order (10.0.0.1 is {10, 0, 0, 1});
+ * 0.0.0.0 means "not given". */
+#define NABLA_NET_MAX_ROUTES 8u
+
+/* An extra route of a net device (--net-route): dest/prefix through gateway. */
+struct nabla_ip4_route {
+    uint8_t dest[4];     /* the network: host bits zero */
+    uint8_t gateway[4];  /* reached directly (ARP), on the link or not */
+    uint32_t prefix;     /* 0..32 */
+};
+
 /* Devices as the tender attached them, in manifest order. */
 struct nabla_device {
     char name[NABLA_DEVICE_NAME_MAX + 1];
@@ -63,7 +74,12 @@ struct nabla_device {
         struct {
             uint8_t mac[6];
             uint16_t pad;
-            uint32_t mtu;
+            uint32_t mtu;            /* 68..65535: --net-mtu, else the tap's */
+            uint8_t ip4[4];          /* --net-ip; 0.0.0.0: no address */
+            uint32_t ip4_prefix;     /* 0..32 */
+            uint8_t ip4_gateway[4];  /* --net-gw; may be off the link (a /32 address) */
+            uint32_t route_count;    /* <= NABLA_NET_MAX_ROUTES */
+            struct nabla_ip4_route routes[NABLA_NET_MAX_ROUTES];
         } net;
     } u;
 };

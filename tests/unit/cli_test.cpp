@@ -266,5 +266,130 @@ TEST(ParseCli, RootMountsAndWritableLayer) {
     EXPECT_TRUE(contains(refused({"--writable=lots", "k"}), "'lots' is not a number"));
 }
 
+TEST(ParseCli, NetIpv4Setup) {
+    auto o = parse({"--net:eth0=tap0", "--net-ip:eth0=10.0.0.2/24", "--net-gw:eth0=10.0.0.1", "--net-mtu:eth0=9000",
+                    "--net-route:eth0=192.168.60.0/24@10.0.0.3", "--net-route:eth0=0.0.0.0/0@10.0.0.4", "k"});
+    ASSERT_TRUE(o) << o.error().message;
+    const auto& n = o->nets.at(0);
+    EXPECT_EQ(n.ip4.address, (Ip4Net{{10, 0, 0, 2}, 24}));
+    EXPECT_EQ(n.ip4.gateway, (Ip4{10, 0, 0, 1}));
+    EXPECT_EQ(n.mtu, 9000u);
+    ASSERT_EQ(n.ip4.routes.size(), 2u);
+    EXPECT_EQ(n.ip4.routes[0], (Ip4Route{{{192, 168, 60, 0}, 24}, {10, 0, 0, 3}}));
+    EXPECT_EQ(n.ip4.routes[1], (Ip4Route{{{0, 0, 0, 0}, 0}, {10, 0, 0, 4}}));
+    // Nothing given: no address, the tap's MTU.
+    auto bare = parse({"--net:eth0=tap0", "k"});
+    ASSERT_TRUE(bare) << bare.error().message;
+    EXPECT_FALSE(bare->nets[0].ip4.address);
+    EXPECT_FALSE(bare->nets[0].ip4.gateway);
+    EXPECT_FALSE(bare->nets[0].mtu);
+    EXPECT_TRUE(bare->nets[0].ip4.routes.empty());
+}
+
+// Kubernetes CNIs such as Calico give a pod a /32 and a gateway that is on
+// no subnet of it (169.254.1.1): the guest ARPs for the gateway directly.
+TEST(ParseCli, Slash32WithAnOffLinkGateway) {
+    auto o = parse({"--net:eth0=tap0", "--net-ip:eth0=10.1.2.3/32", "--net-gw:eth0=169.254.1.1", "k"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->nets[0].ip4.address, (Ip4Net{{10, 1, 2, 3}, 32}));
+    EXPECT_EQ(o->nets[0].ip4.gateway, (Ip4{169, 254, 1, 1}));
+    // A /31 (RFC 3021) and /0 are addresses too.
+    EXPECT_TRUE(parse({"--net:eth0=tap0", "--net-ip:eth0=10.0.0.0/31", "k"}));
+    EXPECT_TRUE(parse({"--net:eth0=tap0", "--net-ip:eth0=10.0.0.1/0", "k"}));
+}
+
+TEST(ParseCli, NetIpRejectsBadAddresses) {
+    struct Case {
+        std::string value, why;
+    } cases[] = {
+        {"10.0.0.2", "'10.0.0.2' is not ADDR/PREFIX"},
+        {"10.0.0.256/24", "'10.0.0.256' is not an IPv4 address (a.b.c.d)"},
+        {"10.0.0/24", "'10.0.0' is not an IPv4 address"},
+        {"10.0.0.1.5/24", "'10.0.0.1.5' is not an IPv4 address"},
+        {"010.0.0.1/24", "'010.0.0.1' is not an IPv4 address"}, // octal to inet_aton: refused
+        {" 10.0.0.1/24", "is not an IPv4 address"},
+        {"10.0.0.-1/24", "is not an IPv4 address"},
+        {"10..0.1/24", "is not an IPv4 address"},
+        {"10.0.0.2/33", "'10.0.0.2/33': the prefix length is not 0..32"},
+        {"10.0.0.2/", "the prefix length is not 0..32"},
+        {"10.0.0.2/024", "the prefix length is not 0..32"},
+        {"10.0.0.2/x", "the prefix length is not 0..32"},
+        {"0.0.0.0/0", "0.0.0.0 is in 0.0.0.0/8, not a host address"},
+        {"127.0.0.1/8", "127.0.0.1 is a loopback address"},
+        {"224.0.0.1/32", "224.0.0.1 is a multicast address"},
+        {"255.255.255.255/32", "is a reserved or the broadcast address"},
+        {"10.0.0.0/24", "10.0.0.0 is the network address of 10.0.0.0/24"},
+        {"10.0.0.255/24", "10.0.0.255 is the broadcast address of 10.0.0.0/24"},
+    };
+    for (const auto& c : cases) {
+        auto msg = refused({"--net:eth0=tap0", "--net-ip:eth0=" + c.value, "k"});
+        EXPECT_TRUE(contains(msg, "--net-ip:eth0: ")) << msg;
+        EXPECT_TRUE(contains(msg, c.why)) << c.value << ": " << msg;
+    }
+    EXPECT_TRUE(contains(refused({"--net:e=tap0", "--net-ip:e=10.0.0.2/24", "--net-ip:e=10.0.0.3/24", "k"}),
+                         "--net-ip:e is given twice"));
+}
+
+TEST(ParseCli, NetGatewayAndRoutes) {
+    Args base = {"--net:e=tap0", "--net-ip:e=10.0.0.2/24"};
+    auto with = [&](Args more) {
+        Args a = base;
+        a.insert(a.end(), more.begin(), more.end());
+        a.push_back("k");
+        return a;
+    };
+    EXPECT_TRUE(contains(refused(with({"--net-gw:e=10.0.0"})), "--net-gw:e: '10.0.0' is not an IPv4 address"));
+    EXPECT_TRUE(contains(refused(with({"--net-gw:e=224.1.1.1"})), "--net-gw:e: 224.1.1.1 is a multicast address"));
+    EXPECT_TRUE(contains(refused(with({"--net-gw:e=10.0.0.1", "--net-gw:e=10.0.0.9"})), "--net-gw:e is given twice"));
+    EXPECT_TRUE(contains(refused(with({"--net-gw:e=10.0.0.2"})), "--net-gw:e: 10.0.0.2 is the device's own address"));
+    EXPECT_TRUE(contains(refused(with({"--net-route:e=10.1.0.0/16"})),
+                         "--net-route:e: '10.1.0.0/16' is not DEST/PREFIX@GATEWAY"));
+    EXPECT_TRUE(contains(refused(with({"--net-route:e=10.1.0.1/16@10.0.0.1"})),
+                         "--net-route:e: 10.1.0.1/16 has host bits set (the network is 10.1.0.0/16)"));
+    EXPECT_TRUE(contains(refused(with({"--net-route:e=10.1.0.0/40@10.0.0.1"})), "the prefix length is not 0..32"));
+    EXPECT_TRUE(contains(refused(with({"--net-route:e=10.1.0.0/16@0.0.0.0"})), "0.0.0.0 is in 0.0.0.0/8"));
+    EXPECT_TRUE(contains(refused(with({"--net-route:e=10.1.0.0/16@10.0.0.2"})),
+                         "--net-route:e: gateway 10.0.0.2 is the device's own address"));
+    EXPECT_TRUE(contains(refused(with({"--net-route:e=10.1.0.0/16@10.0.0.1", "--net-route:e=10.1.0.0/16@10.0.0.3"})),
+                         "--net-route:e: 10.1.0.0/16 is routed twice"));
+    Args many = base;
+    for (int i = 0; i <= 8; i++) many.push_back("--net-route:e=10." + std::to_string(i + 1) + ".0.0/16@10.0.0.1");
+    many.push_back("k");
+    EXPECT_TRUE(contains(refused(many), "--net-route:e: more than 8 routes"));
+    many.erase(many.end() - 2);
+    EXPECT_TRUE(parse(many)) << "8 routes are fine";
+    // A gateway or a route is no use without an address of the device's own.
+    EXPECT_TRUE(contains(refused({"--net:e=tap0", "--net-gw:e=10.0.0.1", "k"}),
+                         "--net-gw:e needs --net-ip:e (the device's own address)"));
+    EXPECT_TRUE(contains(refused({"--net:e=tap0", "--net-route:e=10.1.0.0/16@10.0.0.1", "k"}),
+                         "--net-route:e needs --net-ip:e"));
+}
+
+TEST(ParseCli, NetMtu) {
+    EXPECT_EQ(parse({"--net:e=tap0", "--net-mtu:e=68", "k"})->nets[0].mtu, 68u);
+    EXPECT_EQ(parse({"--net:e=tap0", "--net-mtu:e=65535", "k"})->nets[0].mtu, 65535u);
+    EXPECT_TRUE(contains(refused({"--net:e=tap0", "--net-mtu:e=67", "k"}), "--net-mtu:e: 67 is not in 68..65535"));
+    EXPECT_TRUE(contains(refused({"--net:e=tap0", "--net-mtu:e=65536", "k"}), "--net-mtu:e: 65536 is not in 68..65535"));
+    EXPECT_TRUE(contains(refused({"--net:e=tap0", "--net-mtu:e=1500b", "k"}), "'1500b' is not a number"));
+}
+
+// Like --net-mac, the IPv4 flags refer to a --net given before them.
+TEST(ParseCli, NetIpv4FlagsNeedTheirNetFirst) {
+    for (std::string flag : {"--net-ip:n=10.0.0.2/24", "--net-gw:n=10.0.0.1", "--net-mtu:n=1500",
+                             "--net-route:n=10.1.0.0/16@10.0.0.1"}) {
+        auto name = flag.substr(2, flag.find(':') - 2);
+        EXPECT_TRUE(contains(refused({flag, "--net:n=tap0", "k"}), "--" + name + ":n: no --net:n given before it"))
+            << flag;
+    }
+    EXPECT_TRUE(contains(refused({"--net-ip=10.0.0.2/24", "k"}), "--net-ip needs a device name"));
+}
+
+TEST(ParseCli, UsageListsTheNetFlags) {
+    auto u = usage_text();
+    for (const char* flag : {"--net-ip:NAME=ADDR/PREFIX", "--net-gw:NAME=ADDR", "--net-route:NAME=DEST/PREFIX@GW",
+                             "--net-mtu:NAME=N"})
+        EXPECT_TRUE(contains(u, flag)) << flag;
+}
+
 } // namespace
 } // namespace nabla

@@ -695,5 +695,45 @@ TEST(LoadedImage, DeviceTableFollowsTheManifest) {
     EXPECT_EQ(d[1].u.block.read_only, 1u);
 }
 
+// --net-ip, --net-gw, --net-route and --net-mtu reach the guest's device table.
+TEST(LoadedImage, NetDeviceCarriesItsIpv4Setup) {
+    auto f = TestElf{}.build();
+    auto image = parse_elf(f);
+    ASSERT_TRUE(image) << image.error().message;
+    Devices devs;
+    Ip4Config ip4{Ip4Net{{10, 1, 2, 3}, 32}, Ip4{169, 254, 1, 1}, {{{{192, 168, 60, 0}, 24}, {10, 0, 0, 3}}}};
+    devs.taps.push_back({"eth0", "tap0", UniqueFd{}, Mac{2, 0, 0, 0, 0, 1}, 9000, ip4});
+    devs.taps.push_back({"bare", "tap1", UniqueFd{}, Mac{2, 0, 0, 0, 0, 2}, 1500});
+    Manifest manifest{NABLA_ABI_VERSION, {{"eth0", DeviceKind::net}, {"bare", DeviceKind::net}}};
+    BootFacts facts{0, 0, 0, {"kernel"}, {}, {}, 0};
+    auto mem = GuestMemory::reserve(*image, 8 << 20);
+    ASSERT_TRUE(mem) << mem.error().message;
+    auto layout = plan_layout(*image, mem->mem_start(), mem->mem_bytes(), boot_info_bytes(devs, facts));
+    ASSERT_TRUE(layout) << layout.error().message;
+    ASSERT_TRUE(mem->load(*image, f, *layout));
+    auto bi_addr = write_boot_info(*mem, *layout, *image, manifest, devs, facts);
+    ASSERT_TRUE(bi_addr) << bi_addr.error().message;
+    nabla_boot_info bi;
+    std::memcpy(&bi, mem->bytes(*bi_addr, sizeof bi).data(), sizeof bi);
+    nabla_device d[2];
+    std::memcpy(d, mem->bytes(bi.devices, sizeof d).data(), sizeof d);
+    const auto& net = d[0].u.net;
+    EXPECT_EQ(net.mtu, 9000u);
+    EXPECT_EQ(std::vector<uint8_t>(net.ip4, net.ip4 + 4), (std::vector<uint8_t>{10, 1, 2, 3}));
+    EXPECT_EQ(net.ip4_prefix, 32u);
+    EXPECT_EQ(std::vector<uint8_t>(net.ip4_gateway, net.ip4_gateway + 4), (std::vector<uint8_t>{169, 254, 1, 1}));
+    ASSERT_EQ(net.route_count, 1u);
+    EXPECT_EQ(std::vector<uint8_t>(net.routes[0].dest, net.routes[0].dest + 4), (std::vector<uint8_t>{192, 168, 60, 0}));
+    EXPECT_EQ(net.routes[0].prefix, 24u);
+    EXPECT_EQ(std::vector<uint8_t>(net.routes[0].gateway, net.routes[0].gateway + 4),
+              (std::vector<uint8_t>{10, 0, 0, 3}));
+    // Nothing given: all zero, which the guest reads as "no address".
+    const auto& bare = d[1].u.net;
+    EXPECT_EQ(bare.mtu, 1500u);
+    EXPECT_EQ(std::vector<uint8_t>(bare.ip4, bare.ip4 + 4), (std::vector<uint8_t>{0, 0, 0, 0}));
+    EXPECT_EQ(std::vector<uint8_t>(bare.ip4_gateway, bare.ip4_gateway + 4), (std::vector<uint8_t>{0, 0, 0, 0}));
+    EXPECT_EQ(bare.route_count, 0u);
+}
+
 } // namespace
 } // namespace nabla
