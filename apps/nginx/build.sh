@@ -38,7 +38,7 @@ case ${2:-} in
   variant=nabla cc=${NABLA_CC:-$out/nabla-cc} product=nginx.nabla
   configure_cc=musl-gcc cc_opt=-O2 ld_opt=
   # The root image (nginx.conf, mime.types, /www) is block device "rootfs".
-  link_flags=(--device=block:rootfs) ;;
+  link_flags=(--device=block:rootfs --device=net:eth0) ;;
 --native)
   variant=native cc=${CC:-gcc} product=nginx-native
   # The code generation nabla-cc uses (NABLA_LIBC_CFLAGS), so both sides

@@ -30,9 +30,8 @@ out=${1:?usage: build.sh OUT_DIR [--native|--root]}
 case ${2:-} in
 "")
   variant=nabla cc=${NABLA_CC:-$out/nabla-cc} product=redis-server.nabla
-  # The root image (redis.conf, /data) is block device "rootfs";
-  # cancel_points.o: see below (the path is relative to src/, where make links).
-  cflags= ldflags="--device=block:rootfs -g -ggdb ../../cancel_points.o" ;;
+  # The root image (redis.conf, /data) is block device "rootfs", the network "eth0".
+  cflags= ldflags="--device=block:rootfs --device=net:eth0 -g -ggdb" ;;
 --native)
   variant=native cc=${CC:-gcc} product=redis-server-native
   # The code generation nabla-cc uses (NABLA_LIBC_CFLAGS), so both sides
@@ -86,26 +85,6 @@ make_redis() { # in $work/$srcdir: builds what is missing, links redis-server
 }
 
 if [ ! -f "$cache/redis-server" ]; then
-  if [ "$variant" = nabla ]; then
-    # A stopgap for a gap in nabla's musl (guest/libc): musl's
-    # pthread_cancel.c refers to the labels __cp_begin, __cp_end and
-    # __cp_cancel, which its syscall_cp.s defines and nabla's C replacement
-    # (overlay src/thread/x86_64/syscall_cp.c) does not, so no program that
-    # calls pthread_cancel links; Redis does (bio.c, when it reports a
-    # crash). Only musl's SIGCANCEL handler reads them, and the library OS
-    # delivers no signals, so an empty range [__cp_begin, __cp_end) and a
-    # __cp_cancel that acts on the cancel are enough. They are weak: once
-    # guest/libc defines them, its definitions win and this can go.
-    cat >"$work/cancel_points.c" <<'C'
-__asm__(".text\n"
-        ".weak __cp_begin\n.hidden __cp_begin\n"
-        ".weak __cp_end\n.hidden __cp_end\n"
-        ".weak __cp_cancel\n.hidden __cp_cancel\n"
-        "__cp_begin:\n__cp_end:\n__cp_cancel:\n"
-        "\tjmp __cancel\n");
-C
-    "$cc" -c "$work/cancel_points.c" -o "$work/cancel_points.o"
-  fi
   if [ "$variant" = nabla ] && [ -f "$objects/tree.tar" ]; then
     # The compiled tree (mtimes kept): make relinks redis-server and nothing else.
     tar xf "$objects/tree.tar" -C "$work"

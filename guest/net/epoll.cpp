@@ -22,6 +22,8 @@
 // readable while an entry on its ready list is ready.
 #include "epoll.hpp"
 
+#include "../kernel/scheduler.hpp"
+
 #include "poll.hpp"
 
 #include "../fs/file.hpp"
@@ -291,10 +293,16 @@ long epoll_wait(long epfd, epoll_event* out, int max, uint64_t deadline) {
     f->refs++; // another thread's close must not free the instance under us
     before_looking(); // may switch threads: hence after taking the reference
     long n;
+    bool looked = false; // at the devices, once, before saying "nothing"
     for (;;) {
         n = ep->harvest(out, max);
         if (n) break;
-        if (nabla_clock_monotonic() >= deadline) break;
+        if (nabla_clock_monotonic() >= deadline) {
+            if (looked) break;
+            kernel::poll_devices();
+            looked = true;
+            continue;
+        }
         ep->waiters.wait(deadline);
     }
     fs::put(f);

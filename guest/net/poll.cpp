@@ -85,6 +85,7 @@ uint32_t readiness(const fs::OpenFile* f) {
 
 long poll_files(pollfd* fds, size_t count, uint64_t deadline) {
     before_looking();
+    bool looked = false;
     for (;;) {
         long ready = 0;
         for (size_t i = 0; i < count; i++) {
@@ -98,7 +99,12 @@ long poll_files(pollfd* fds, size_t count, uint64_t deadline) {
             if (got) ready++;
         }
         if (ready) return ready;
-        if (nabla_clock_monotonic() >= deadline) return 0;
+        if (nabla_clock_monotonic() >= deadline) {
+            if (looked) return 0;
+            kernel::poll_devices(); // once, before saying "nothing"
+            looked = true;
+            continue;
+        }
         WaitSet waits(count);
         if (!waits.ok()) return -ENOMEM;
         for (size_t i = 0; i < count; i++)
@@ -118,6 +124,7 @@ long select_files(int n, fd_set* read, fd_set* write, fd_set* except, uint64_t d
         if (sets[k]) memcpy(&want[k], sets[k], bytes);
     const uint32_t bits[3] = {select_in, select_out, select_ex};
     before_looking();
+    bool looked = false;
     for (;;) {
         long count = 0, watched = 0;
         memset(got, 0, sizeof got);
@@ -135,6 +142,11 @@ long select_files(int n, fd_set* read, fd_set* write, fd_set* except, uint64_t d
                 }
         }
         bool timed_out = !count && nabla_clock_monotonic() >= deadline;
+        if (timed_out && !looked) {
+            kernel::poll_devices(); // once, before saying "nothing"
+            looked = true;
+            continue;
+        }
         if (count || timed_out) {
             for (int k = 0; k < 3; k++)
                 if (sets[k]) memcpy(sets[k], &got[k], bytes);

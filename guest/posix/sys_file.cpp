@@ -323,5 +323,6 @@ long sys_ftruncate(long fd, long size, long, long, long, long) {
 long sys_fsync(long fd, long, long, long, long, long) { return fs::fd_get(fd) ? 0 : -EBADF; }
 long sys_fdatasync(long fd, long, long, long, long, long) { return fs::fd_get(fd) ? 0 : -EBADF; }
 long sys_fadvise64(long fd, long, long, long, long, long) { return fs::fd_get(fd) ? 0 : -EBADF; }
+long sys_sync_file_range(long fd, long, long, long, long, long) { return fs::fd_get(fd) ? 0 : -EBADF; }
 
 } // namespace nabla::posix

@@ -80,13 +80,20 @@ long sys_arch_prctl(long code, long addr, long, long, long, long) {
 
 long sys_prlimit64(long pid_arg, long resource, long new_limit, long old_limit, long, long) {
     if (pid_arg != 0 && pid_arg != pid) return -ESRCH;
-    if (new_limit) return -EPERM; // limits are the tender's, fixed at start
     rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
     const auto* bi = nabla_boot_info();
     if (resource == RLIMIT_STACK) r.rlim_cur = r.rlim_max = bi->stack_top - bi->stack_low;
     if (resource == RLIMIT_NOFILE) r.rlim_cur = r.rlim_max = fs::max_fds;
     if (resource == RLIMIT_AS || resource == RLIMIT_DATA) r.rlim_cur = r.rlim_max = bi->mem_end - bi->mem_start;
     if (old_limit) *ptr<rlimit>(old_limit) = r;
+    // The limits are the tender's, fixed at start: setting them to what they
+    // are (rlim_cur = rlim_max, as servers do) succeeds; any change is
+    // refused, as for an unprivileged process, rather than pretended.
+    if (new_limit) {
+        const rlimit& want = *ptr<const rlimit>(new_limit);
+        if (want.rlim_cur > want.rlim_max) return -EINVAL;
+        if (want.rlim_cur != r.rlim_cur || want.rlim_max != r.rlim_max) return -EPERM;
+    }
     return 0;
 }
 

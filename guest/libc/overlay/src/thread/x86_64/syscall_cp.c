@@ -13,3 +13,16 @@ hidden long __syscall_cp_asm(volatile int *cancel, syscall_arg_t nr, syscall_arg
 	if (*cancel) return __cancel();
 	return __nabla_syscall(nr, u, v, w, x, y, z);
 }
+
+/*
+ * musl's SIGCANCEL handler (pthread_cancel.c) moves a thread interrupted
+ * between __cp_begin and __cp_end to __cp_cancel. The library OS delivers
+ * no signals, so the range is empty and __cp_cancel only acts on the cancel;
+ * the labels must still exist for pthread_cancel to link.
+ */
+__asm__(".text\n"
+        ".global __cp_begin\n.hidden __cp_begin\n"
+        ".global __cp_end\n.hidden __cp_end\n"
+        ".global __cp_cancel\n.hidden __cp_cancel\n"
+        "__cp_begin:\n__cp_end:\n__cp_cancel:\n"
+        "\tjmp __cancel\n");
