@@ -18,6 +18,7 @@ void PageAllocator::init(uintptr_t start, uintptr_t end) {
     base_ = start + meta_pages * page_size;
     pages_ = total - meta_pages;
     free_ = pages_;
+    free_top_ = pages_;
     brk_base_ = brk_ = base_;
     // Fresh host memory is zero: both bitmaps start empty.
 }
@@ -32,8 +33,12 @@ void PageAllocator::mark(size_t first, size_t n, bool in_use) {
             used_[i / 64] &= ~bit;
         }
     }
-    if (in_use) free_ -= n;
-    else free_ += n;
+    if (in_use) {
+        free_ -= n;
+    } else {
+        free_ += n;
+        if (first + n > free_top_) free_top_ = first + n;
+    }
 }
 
 bool PageAllocator::run_free(size_t first, size_t n) const {
@@ -50,19 +55,34 @@ void PageAllocator::zero_dirty(size_t first, size_t n) {
 
 uintptr_t PageAllocator::map(size_t n) {
     if (n == 0 || n > free_) return 0;
-    // Top down, so that the break below has room to grow.
-    size_t run = 0;
-    for (size_t i = pages_; i-- > 0;) {
+    // Top down, so that the break below has room to grow; from the highest
+    // page that may be free, a word of 64 used pages at a time, so that
+    // malloc's frequent mmap and munmap do not scan the whole memory.
+    size_t run = 0, highest_free = 0;
+    bool seen_free = false;
+    for (size_t i = free_top_; i-- > 0;) {
+        if (i % 64 == 63 && used_[i / 64] == ~uint64_t{0}) {
+            run = 0;
+            i -= 63;
+            continue;
+        }
         if (used(i)) {
             run = 0;
             continue;
         }
+        if (!seen_free) {
+            seen_free = true;
+            highest_free = i;
+        }
         if (++run == n) {
             zero_dirty(i, n);
             mark(i, n, true);
+            // Nothing above the run is free now, or nothing above highest_free.
+            free_top_ = i + n - 1 == highest_free ? i : highest_free + 1;
             return base_ + i * page_size;
         }
     }
+    free_top_ = seen_free ? highest_free + 1 : 0;
     return 0;
 }
 

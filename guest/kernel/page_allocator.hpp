@@ -44,6 +44,7 @@ private:
 
     uintptr_t base_ = 0;
     size_t pages_ = 0, free_ = 0;
+    size_t free_top_ = 0; // no page at or above this index is free
     uint64_t *used_ = nullptr, *dirty_ = nullptr;
     uintptr_t brk_base_ = 0, brk_ = 0;
 };
