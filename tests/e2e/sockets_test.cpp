@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 using namespace nabla::test;
 
 namespace {
@@ -50,6 +53,39 @@ TEST_F(Sockets, AThousandConcurrentConnections) { check({"many", "1000"}); }
 TEST_F(Sockets, AnswersPing) {
     auto o = run(ns_.wrap({"ping", "-c", "3", "-i", "0.2", "-W", "2", ns_.guest_ip}));
     EXPECT_TRUE(o.exited_with(0)) << describe(o);
+}
+
+} // namespace
+
+namespace {
+
+// musl's resolver over the library OS's UDP sockets: /etc/hosts from the
+// root image first, then the DNS server /etc/resolv.conf names (a small one
+// of the test's own, on the host side of the tap).
+TEST(NameResolution, HostsFileThenDnsOverUdp) {
+    NetNs ns;
+    if (!ns.ok()) GTEST_SKIP() << ns.skip_reason();
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "root/etc");
+    {
+        std::ofstream(dir.path() / "root/etc/hosts") << "127.0.0.1 localhost\n10.1.1.1 db.internal\n";
+        std::ofstream(dir.path() / "root/etc/resolv.conf") << "nameserver " << ns.host_ip << "\noptions timeout:2\n";
+    }
+    auto mk = run({bin("nabla-mkroot"), dir.at("root"), dir.at("root.img")});
+    ASSERT_TRUE(mk.exited_with(0)) << describe(mk);
+    Server dns(ns.wrap({"python3", DNS_SERVER, ns.host_ip, "www.example.test", "192.0.2.7"}));
+    ASSERT_TRUE(dns.wait_for("listening")) << dns.err();
+
+    auto argv = ns.wrap({bin("nabla-run"), "--block-ro:rootfs=" + dir.at("root.img"), "--root=rootfs"});
+    for (auto& f : ns.guest_net_flags("eth0")) argv.push_back(f);
+    for (std::string a : {guest("resolve"), std::string("db.internal"), std::string("www.example.test"),
+                          std::string("missing.example.test")})
+        argv.push_back(a);
+    auto o = run(argv);
+    ASSERT_TRUE(o.exited_with(0)) << describe(o);
+    EXPECT_NE(o.out.find("db.internal 10.1.1.1\n"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("www.example.test 192.0.2.7\n"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("missing.example.test error"), std::string::npos) << o.out;
 }
 
 } // namespace
