@@ -89,3 +89,26 @@ TEST(NameResolution, HostsFileThenDnsOverUdp) {
 }
 
 } // namespace
+
+namespace {
+
+// TCP's client side (connect blocking and not, refused, EISCONN, MSG_PEEK,
+// MSG_WAITALL, FIONREAD, SO_RCVTIMEO, names, options, 127.0.0.1, EADDRINUSE)
+// says exactly what Linux says: the same program runs natively beside it.
+TEST(TcpClient, SameAsLinux) {
+    NetNs ns;
+    if (!ns.ok()) GTEST_SKIP() << ns.skip_reason();
+    Server echo(ns.wrap({"python3", ECHO_SERVER, ns.host_ip, "9000"}));
+    ASSERT_TRUE(echo.wait_for("listening")) << echo.err();
+    auto native = run(ns.wrap({bin("tcp-client-native"), ns.host_ip}));
+    ASSERT_TRUE(native.exited_with(0)) << describe(native);
+    auto argv = ns.wrap({bin("nabla-run")});
+    for (auto& f : ns.guest_net_flags("eth0")) argv.push_back(f);
+    argv.push_back(guest("tcp-client"));
+    argv.push_back(ns.host_ip);
+    auto o = run(argv);
+    ASSERT_TRUE(o.exited_with(0)) << describe(o);
+    EXPECT_EQ(o.out, native.out);
+}
+
+} // namespace
