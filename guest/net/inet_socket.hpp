@@ -4,6 +4,8 @@
 
 #include "socket.hpp"
 
+#include "../kernel/alloc.hpp"
+
 #include "lwip/ip_addr.h"
 
 #include <netinet/in.h>
@@ -49,6 +51,19 @@ protected:
     // The deadline of a blocking call that has a timeout option.
     static uint64_t deadline_after(uint64_t timeout_ns);
 };
+
+// A new socket of class T, whose open() makes its lwIP pcb; 0 or -errno.
+template <typename T>
+long make_opened(Socket** out) {
+    T* s = kernel::make<T>();
+    if (!s) return -ENOMEM;
+    if (!s->open()) {
+        kernel::destroy(s);
+        return -ENOBUFS; // lwIP is out of memory
+    }
+    *out = s;
+    return 0;
+}
 
 long make_tcp_socket(Socket** out);
 long make_udp_socket(Socket** out);

@@ -551,15 +551,6 @@ void TcpSocket::release() {
 
 } // namespace
 
-long make_tcp_socket(Socket** out) {
-    auto* s = kernel::make<TcpSocket>();
-    if (!s) return -ENOMEM;
-    if (!s->open()) {
-        kernel::destroy(s);
-        return -ENOBUFS;
-    }
-    *out = s;
-    return 0;
-}
+long make_tcp_socket(Socket** out) { return make_opened<TcpSocket>(out); }
 
 } // namespace nabla::net

@@ -216,15 +216,6 @@ void UdpSocket::release() {
 
 } // namespace
 
-long make_udp_socket(Socket** out) {
-    auto* s = kernel::make<UdpSocket>();
-    if (!s) return -ENOMEM;
-    if (!s->open()) {
-        kernel::destroy(s);
-        return -ENOBUFS;
-    }
-    *out = s;
-    return 0;
-}
+long make_udp_socket(Socket** out) { return make_opened<UdpSocket>(out); }
 
 } // namespace nabla::net
