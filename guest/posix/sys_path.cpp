@@ -80,6 +80,26 @@ bool inside(const Node* n, const Node* dir) {
     return n == dir;
 }
 
+// A file renamed over a block device mounted as a file (Redis's dump.rdb,
+// written to a temporary file and renamed into place): the device keeps its
+// place, so the bytes move instead: copied onto the device, the size set,
+// and the temporary name removed. Unlike a rename this is not atomic: a
+// guest that dies in the middle leaves the device half-written.
+long replace_mounted(Node* device_file, Node* from) {
+    static char chunk[256 * 1024];
+    for (uint64_t at = 0; at < from->size;) {
+        size_t n = from->size - at < sizeof chunk ? static_cast<size_t>(from->size - at) : sizeof chunk;
+        long got = fs::node_read(from, at, chunk, n);
+        if (got <= 0) return got < 0 ? got : -EIO;
+        long put = fs::node_write(device_file, at, chunk, static_cast<size_t>(got));
+        if (put < 0) return put;
+        at += static_cast<uint64_t>(got);
+    }
+    if (long rc = fs::node_truncate(device_file, from->size)) return rc;
+    fs::detach(from);
+    return 0;
+}
+
 long rename_at(long olddirfd, const char* oldpath, long newdirfd, const char* newpath, unsigned flags) {
     constexpr unsigned noreplace = 1; // RENAME_NOREPLACE
     if (flags & ~noreplace) return -EINVAL;
@@ -91,16 +111,17 @@ long rename_at(long olddirfd, const char* oldpath, long newdirfd, const char* ne
     if (long rc = fs::lookup_parent(nbase, newpath, &ndir, nname)) return rc;
     Node* n = fs::find_child(odir, oname, strlen(oname));
     if (!n) return -ENOENT;
+    Node* old = fs::find_child(ndir, nname, strlen(nname));
+    if (old == n) return 0; // the same file: nothing to do (POSIX), a mounted one too
     if (n->kind == Kind::file && n->storage == fs::Storage::block) return -EBUSY;
     if (n->kind == Kind::dir && inside(ndir, n)) return -EINVAL;
-    Node* old = fs::find_child(ndir, nname, strlen(nname));
-    if (old == n) return 0;
     if (old) {
         if (flags & noreplace) return -EEXIST;
         if (old->kind == Kind::dir && n->kind != Kind::dir) return -EISDIR;
         if (old->kind != Kind::dir && n->kind == Kind::dir) return -ENOTDIR;
         if (old->kind == Kind::dir && !fs::dir_empty(old)) return -ENOTEMPTY;
-        if (old->kind == Kind::file && old->storage == fs::Storage::block) return -EBUSY;
+        if (old->kind == Kind::file && old->storage == fs::Storage::block)
+            return n->kind == Kind::file ? replace_mounted(old, n) : -EBUSY;
     }
     char* name = strdup(nname);
     if (!name) return -ENOMEM;

@@ -3,114 +3,54 @@
 // with a plain subnet, with a /32 behind an off-link gateway as Kubernetes
 // CNIs hand out, through an extra route, within its MTU, and after a flood
 // of garbage frames. Bad IPv4 flags end nabla-run with 64 and one line.
-#include "process.hpp"
+#include "netns.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fstream>
-#include <sstream>
 #include <memory>
-#include <cstdlib>
-#include <thread>
-
-extern char** environ;
+#include <sstream>
 
 using namespace nabla::test;
 
 namespace {
 
-bool sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
+// User and system CPU time of a process so far.
+double cpu_seconds(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    std::istringstream fields(line.substr(line.rfind(')') + 2));
+    std::string f;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> f; i++)
+        if (i >= 14) ticks += std::stod(f); // utime, stime
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
-// A unikernel running beside the test's clients until the test ends; its
-// stdout and stderr go to one file.
-class Guest {
-public:
-    explicit Guest(const std::vector<std::string>& argv) : log_(0) {
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 1, log_.path().c_str(), O_WRONLY | O_APPEND, 0);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = -1;
-        posix_spawn_file_actions_destroy(&fa);
-    }
-    ~Guest() {
-        if (pid_ <= 0) return;
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-    }
-    Guest(const Guest&) = delete;
-    Guest& operator=(const Guest&) = delete;
-
-    // True once the guest printed text; false if it did not within 10 s.
-    bool wait_for(const std::string& text) const {
-        for (int i = 0; i < 1000; i++) {
-            if (output().find(text) != std::string::npos) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return false;
-    }
-    bool running() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
-    // User and system CPU time so far (ip netns exec execs nabla-run in place).
-    double cpu_seconds() const {
-        std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
-        std::string line;
-        std::getline(stat, line);
-        std::istringstream fields(line.substr(line.rfind(')') + 2));
-        std::string f;
-        double ticks = 0;
-        for (int i = 3; i <= 15 && fields >> f; i++)
-            if (i >= 14) ticks += std::stod(f); // utime, stime
-        return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-    }
-    std::string output() const { return log_.contents(); }
-
-private:
-    TempFile log_;
-    pid_t pid_ = -1;
-};
+// Everything a guest printed, for assertion messages.
+std::string output(Server& g) { return g.out() + g.err(); }
 
 class NetStack : public testing::Test {
 protected:
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "needs root for a network namespace and a tap";
-        if (!sh("command -v ip") || !sh("command -v ping")) GTEST_SKIP() << "needs iproute2 (ip) and ping";
-        ns_ = "nabla-stack-" + std::to_string(getpid());
-        ASSERT_TRUE(sh("ip netns add " + ns_));
-        ASSERT_TRUE(ip("tuntap add tap0 mode tap"));
-        // No IPv6 chatter on the link: the guest sees only the test's frames.
-        sh("ip netns exec " + ns_ + " sysctl -w net.ipv6.conf.all.disable_ipv6=1");
-        ASSERT_TRUE(ip("link set lo up"));
-        ASSERT_TRUE(ip("link set tap0 up"));
-    }
-    void TearDown() override {
-        if (!ns_.empty()) sh("ip netns del " + ns_);
+        if (!ns_.ok()) GTEST_SKIP() << ns_.skip_reason();
+        if (!sh("command -v ping")) GTEST_SKIP() << "needs ping";
     }
 
-    bool ip(const std::string& args) { return sh("ip -n " + ns_ + " " + args); }
-    bool sysctl(const std::string& setting) { return sh("ip netns exec " + ns_ + " sysctl -w " + setting); }
-    std::vector<std::string> in_ns(std::vector<std::string> argv) {
-        argv.insert(argv.begin(), {"/usr/bin/env", "ip", "netns", "exec", ns_});
-        return argv;
-    }
+    bool ip(const std::string& args) { return ns_.ip(args); }
+    bool sysctl(const std::string& setting) { return ns_.sysctl(setting); }
+    std::vector<std::string> in_ns(std::vector<std::string> argv) { return ns_.wrap(std::move(argv)); }
 
     // The net-stack guest on tap0 with these nabla-run flags, once it is up.
-    std::unique_ptr<Guest> start_guest(std::vector<std::string> flags) {
-        std::vector<std::string> argv = {bin("nabla-run"), "--net:eth0=tap0"};
+    std::unique_ptr<Server> start_guest(std::vector<std::string> flags) {
+        std::vector<std::string> argv = {bin("nabla-run"), "--net:eth0=" + ns_.tap};
         argv.insert(argv.end(), flags.begin(), flags.end());
         argv.insert(argv.end(), {guest("net-stack"), "60"});
-        auto g = std::make_unique<Guest>(in_ns(argv));
-        EXPECT_TRUE(g->wait_for("up\n")) << g->output();
+        auto g = std::make_unique<Server>(in_ns(argv));
+        EXPECT_TRUE(g->wait_for("up\n", std::chrono::seconds(10))) << output(*g);
         return g;
     }
 
@@ -129,7 +69,8 @@ protected:
         return run(in_ns(argv));
     }
 
-    std::string ns_;
+    // tap0 with no address and no IPv6: the tests address it themselves.
+    NetNs ns_{NetNs::Bare{}};
 };
 
 bool answered(const Outcome& o, int count) {
@@ -142,11 +83,11 @@ TEST_F(NetStack, AnswersArpAndPing) {
     ASSERT_TRUE(ip("addr add 10.0.0.1/24 dev tap0"));
     auto g = start_guest({"--net-mac:eth0=" + mac, "--net-ip:eth0=10.0.0.2/24"});
     auto o = ping("10.0.0.2");
-    EXPECT_TRUE(answered(o, 3)) << describe(o) << g->output();
+    EXPECT_TRUE(answered(o, 3)) << describe(o) << output(*g);
     // The host learnt the guest's MAC by ARP.
     auto neigh = run(in_ns({"ip", "neigh", "show", "10.0.0.2", "dev", "tap0"}));
     EXPECT_NE(neigh.out.find("lladdr " + mac), std::string::npos) << neigh.out;
-    EXPECT_TRUE(g->running()) << g->output();
+    EXPECT_TRUE(g->running()) << output(*g);
 }
 
 // As Calico sets a pod up: a /32, the gateway 169.254.1.1 on no subnet of
@@ -163,8 +104,8 @@ TEST_F(NetStack, Slash32BehindAnOffLinkGateway) {
                 sysctl("net.ipv4.neigh.tap0.proxy_delay=0"));
     auto g = start_guest({"--net-ip:eth0=10.1.2.3/32", "--net-gw:eth0=169.254.1.1"});
     auto o = ping("10.1.2.3");
-    EXPECT_TRUE(answered(o, 3)) << describe(o) << g->output();
-    EXPECT_TRUE(g->running()) << g->output();
+    EXPECT_TRUE(answered(o, 3)) << describe(o) << output(*g);
+    EXPECT_TRUE(g->running()) << output(*g);
 }
 
 // The default gateway 10.0.0.254 answers nobody's ARP; 192.168.60.0/24 is
@@ -176,12 +117,12 @@ TEST_F(NetStack, ExtraRouteGoesThroughItsOwnGateway) {
     auto g = start_guest({"--net-ip:eth0=10.0.0.2/24", "--net-gw:eth0=10.0.0.254",
                           "--net-route:eth0=192.168.60.0/24@10.0.0.3"});
     auto routed = ping("10.0.0.2", {"-I", "192.168.60.1"});
-    EXPECT_TRUE(answered(routed, 3)) << describe(routed) << g->output();
+    EXPECT_TRUE(answered(routed, 3)) << describe(routed) << output(*g);
     auto dead_default = ping_unanswered("10.0.0.2", {"-I", "192.168.70.1"});
     EXPECT_TRUE(unanswered(dead_default)) << describe(dead_default);
     // The subnet itself is on the link, whatever the gateways do.
     auto direct = ping("10.0.0.2", {"-I", "10.0.0.1"});
-    EXPECT_TRUE(answered(direct, 3)) << describe(direct) << g->output();
+    EXPECT_TRUE(answered(direct, 3)) << describe(direct) << output(*g);
 }
 
 // The host's side of the tap has MTU 1500, the guest 1400: a 1400-byte
@@ -191,10 +132,10 @@ TEST_F(NetStack, HonoursTheMtu) {
     ASSERT_TRUE(ip("addr add 10.0.0.1/24 dev tap0"));
     auto g = start_guest({"--net-ip:eth0=10.0.0.2/24", "--net-mtu:eth0=1400"});
     auto fits = ping("10.0.0.2", {"-M", "do", "-s", "1372"}, 2);
-    EXPECT_TRUE(answered(fits, 2)) << describe(fits) << g->output();
+    EXPECT_TRUE(answered(fits, 2)) << describe(fits) << output(*g);
     auto too_big = ping_unanswered("10.0.0.2", {"-M", "do", "-s", "1373"});
     EXPECT_TRUE(unanswered(too_big)) << describe(too_big);
-    EXPECT_TRUE(g->running()) << g->output();
+    EXPECT_TRUE(g->running()) << output(*g);
 }
 
 // Datagrams larger than the MTU arrive in fragments and their answers leave
@@ -203,7 +144,7 @@ TEST_F(NetStack, ReassemblesAndFragments) {
     ASSERT_TRUE(ip("addr add 10.0.0.1/24 dev tap0"));
     auto g = start_guest({"--net-ip:eth0=10.0.0.2/24"});
     auto o = ping("10.0.0.2", {"-s", "20000"}, 2);
-    EXPECT_TRUE(answered(o, 2)) << describe(o) << g->output();
+    EXPECT_TRUE(answered(o, 2)) << describe(o) << output(*g);
 }
 
 // Frames of every kind of wrong: random bytes of random length, truncated
@@ -279,9 +220,9 @@ TEST_F(NetStack, SurvivesAFloodOfGarbageFrames) {
     ASSERT_TRUE(flood.exited_with(0)) << describe(flood);
     EXPECT_NE(flood.out.find("sent "), std::string::npos) << flood.out;
     auto o = ping("10.0.0.2");
-    EXPECT_TRUE(answered(o, 3)) << describe(o) << g->output();
-    EXPECT_TRUE(g->running()) << g->output();
-    EXPECT_EQ(g->output(), "up\n") << "the guest said something about the flood";
+    EXPECT_TRUE(answered(o, 3)) << describe(o) << output(*g);
+    EXPECT_TRUE(g->running()) << output(*g);
+    EXPECT_EQ(output(*g), "up\n") << "the guest said something about the flood";
 }
 
 // lwIP's timers run while the guest's only thread sleeps: the first
@@ -324,16 +265,16 @@ TEST_F(NetStack, TimersRunWhileTheGuestSleeps) {
     ASSERT_TRUE(ip("addr add 10.0.0.1/24 dev tap0"));
     auto g = start_guest({"--net-mac:eth0=" + mac, "--net-ip:eth0=10.0.0.2/24"});
     // ARP first, so the ICMP message needs no resolving.
-    ASSERT_TRUE(answered(ping("10.0.0.2", {}, 1), 1)) << g->output();
+    ASSERT_TRUE(answered(ping("10.0.0.2", {}, 1), 1)) << output(*g);
     auto o = run(in_ns({"python3", "-c", lone_fragment, "tap0", mac, "10.0.0.1", "10.0.0.2"}), std::chrono::seconds(40));
-    EXPECT_TRUE(o.exited_with(0)) << describe(o) << g->output();
+    EXPECT_TRUE(o.exited_with(0)) << describe(o) << output(*g);
     auto at = o.out.find("after ");
     ASSERT_NE(at, std::string::npos) << o.out;
     double seconds = std::stod(o.out.substr(at + 6));
     EXPECT_GE(seconds, 13.0) << o.out;
     EXPECT_LE(seconds, 18.0) << o.out;
     // Waking for the timers is all it did: no spinning between them.
-    EXPECT_LT(g->cpu_seconds(), 1.0) << "an idle guest spins";
+    EXPECT_LT(cpu_seconds(g->pid()), 1.0) << "an idle guest spins";
 }
 
 // Each bad value: exit 64 and one line naming the flag, before any tap is

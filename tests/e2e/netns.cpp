@@ -17,30 +17,39 @@ namespace nabla::test {
 
 bool sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
 
-NetNs::NetNs() {
+NetNs::NetNs() { make(false); }
+NetNs::NetNs(Bare) { make(true); }
+
+bool NetNs::make(bool bare) {
     if (geteuid() != 0) {
         why_ = "needs root for a network namespace and a tap";
-        return;
+        return false;
     }
     if (!sh("command -v ip")) {
         why_ = "needs iproute2 (ip)";
-        return;
+        return false;
     }
     std::string ns = "nabla-net-" + std::to_string(getpid());
     if (!sh("ip netns add " + ns)) {
         why_ = "ip netns add failed";
-        return;
+        return false;
     }
     name = ns;
-    bool ok = sh("ip -n " + ns + " link set lo up") && sh("ip -n " + ns + " tuntap add " + tap + " mode tap") &&
-              sh("ip -n " + ns + " addr add " + host_ip + "/24 dev " + tap) &&
-              sh("ip -n " + ns + " link set " + tap + " up");
+    bool ok = ip("link set lo up") && ip("tuntap add " + tap + " mode tap");
+    // Before the link is up, so no IPv6 frame reaches the guest.
+    if (ok && bare) ok = sysctl("net.ipv6.conf.all.disable_ipv6=1") && sysctl("net.ipv6.conf." + tap + ".disable_ipv6=1");
+    if (ok && !bare) ok = ip("addr add " + host_ip + "/24 dev " + tap);
+    ok = ok && ip("link set " + tap + " up");
     if (!ok) why_ = "could not set up " + tap + " in " + ns;
+    return ok;
 }
 
 NetNs::~NetNs() {
     if (!name.empty()) sh("ip netns del " + name);
 }
+
+bool NetNs::ip(const std::string& args) const { return sh("ip -n " + name + " " + args); }
+bool NetNs::sysctl(const std::string& setting) const { return sh("ip netns exec " + name + " sysctl -w " + setting); }
 
 std::vector<std::string> NetNs::wrap(std::vector<std::string> argv) const {
     argv.insert(argv.begin(), {"/usr/bin/env", "ip", "netns", "exec", name});

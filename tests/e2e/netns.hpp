@@ -21,15 +21,22 @@ bool sh(const std::string& cmd); // quietly; true on exit status 0
 
 class NetNs {
 public:
-    // Empty name when it could not be made; skip_reason() says why.
+    // Not ok() when it could not be made; skip_reason() says why.
     NetNs();
+    // A tap with no address and no IPv6 on the link (the guest sees only
+    // the test's frames), for tests that address it themselves with ip().
+    struct Bare {};
+    explicit NetNs(Bare);
     ~NetNs();
     NetNs(const NetNs&) = delete;
     NetNs& operator=(const NetNs&) = delete;
 
-    bool ok() const { return !name.empty(); }
+    bool ok() const { return !name.empty() && why_.empty(); }
     const std::string& skip_reason() const { return why_; }
 
+    // `ip -n NAME ARGS` and `sysctl -w SETTING` in the namespace, quietly; true on success.
+    bool ip(const std::string& args) const;
+    bool sysctl(const std::string& setting) const;
     // argv run inside the namespace.
     std::vector<std::string> wrap(std::vector<std::string> argv) const;
     // nabla-run's flags for a net device NAME on the tap with the guest address.
@@ -41,6 +48,7 @@ public:
     std::string guest_ip = "10.77.0.2";
 
 private:
+    bool make(bool bare);
     std::string why_;
 };
 
@@ -55,6 +63,7 @@ public:
     // True once stdout contains text; false if it exits or the time passes.
     bool wait_for(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(20));
     bool running();
+    pid_t pid() const { return pid_; } // the nabla-run process (ip netns exec runs it in place)
     std::string out() const;
     std::string err() const;
     // SIGTERM (then SIGKILL after a grace period) and the outcome.
