@@ -1,10 +1,7 @@
 // Errors as values at every module border of the tender. Only main() prints.
 #pragma once
 
-#include <cerrno>
-#include <cstring>
-#include <expected>
-#include <string>
+#include "nabla/result.hpp"
 
 namespace nabla {
 
@@ -21,22 +18,9 @@ enum class Exit : int {
     config = 78,      // devices on the command line do not match the manifest
 };
 
-struct Error {
-    Exit code;
-    std::string message;
-};
+using Error = BasicError<Exit>;
 
 template <typename T>
 using Result = std::expected<T, Error>;
-
-inline std::unexpected<Error> fail(Exit code, std::string message) {
-    return std::unexpected(Error{code, std::move(message)});
-}
-
-// For a failed host call: appends strerror(errno).
-inline std::unexpected<Error> fail_errno(Exit code, std::string message) {
-    int saved = errno;
-    return fail(code, std::move(message) + ": " + std::strerror(saved));
-}
 
 } // namespace nabla
