@@ -79,11 +79,24 @@
 
 /* ---- TCP, sized for servers on a fast local link ---- */
 #define LWIP_TCP                        1
-#define TCP_MSS                         1460 /* lowered per netif MTU (TCP_CALCULATE_EFF_SEND_MSS) */
+/* The largest segment a frame of 64 KiB (lwIP's 16-bit pbuf length) can
+ * carry. Each connection uses min(this, its netif's MTU - 40) and the
+ * peer's MSS option: 1460 on a 1500-byte tap, 64 KiB segments on a tap
+ * with a jumbo MTU, where bulk transfers need a sixth of the host calls. */
+#define TCP_MSS                         (0xffff - 14 - 20 - 20)
+/* Bytes tcp_write allocates beyond what it was given, for the next write
+ * to append to (lwIP's default, a whole MSS, would be 64 KiB per reply). */
+#define TCP_OVERSIZE                    1460
 #define LWIP_WND_SCALE                  1
 #define TCP_RCV_SCALE                   4                 /* room for windows up to 1 MiB */
-#define TCP_WND                         (256 * 1024)      /* well above a tap's bandwidth-delay product */
-#define TCP_SND_BUF                     (256 * 1024)
+#define TCP_WND                         (960 * 1024)      /* several 64 KiB segments in flight */
+#define TCP_SND_BUF                     (960 * 1024)
+/* lwIP's checks assume 16-bit send buffers (no window scaling): with a
+ * 64 KiB MSS its "TCP_SNDLOWAT 4 MSS below u16 overflow" cannot hold, and
+ * TCP_SNDLOWAT is only read by lwIP's own socket API, which is not built.
+ * The checks that matter hold: SND_BUF and WND >= 2 MSS, QUEUELEN >= 2 *
+ * SND_BUF / MSS. */
+#define LWIP_DISABLE_TCP_SANITY_CHECKS  1
 /* pbufs on a connection's send queue. Each costs only what it holds, so
  * the count is set where many small writes (a pipelining client's
  * replies), not just the byte limit, rarely reach it; lwIP wants at least

@@ -39,8 +39,9 @@ bool started;
 // few enough that a flood cannot keep the threads from running.
 constexpr int frames_per_call = 256;
 // Frames up to this size are copied into a pbuf of their own size, so a
-// queue of small segments (requests, ACKs) does not pin an MTU each.
-constexpr size_t small_frame = 256;
+// queue of small segments (requests, ACKs) does not pin an MTU each (64 KiB
+// on a jumbo tap).
+constexpr size_t small_frame = 2048;
 // lwIP's pbufs count bytes in 16 bits, which bounds a frame.
 constexpr uint32_t max_mtu = 0xffff - SIZEOF_ETH_HDR;
 
