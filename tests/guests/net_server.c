@@ -6,6 +6,9 @@
  *   UDP 7   echo, same loop
  *   TCP 8   one blocking thread per connection: writes "PEER a.b.c.d:port
  *           LOCAL a.b.c.d:port\n" (getpeername/getsockname) and closes
+ *   TCP 9   discard, a blocking thread per connection: reads until the
+ *           peer's FIN, then sends the number of bytes it read (decimal and
+ *           a newline) and closes (bench/tcp_bulk.c, host to guest)
  *   TCP 19  a blocking thread per connection: reads a decimal count and a
  *           newline, then sends that many bytes of a fixed pattern and closes
  * It prints "ready" once every socket listens, and "served N" at each
@@ -132,6 +135,20 @@ static void *source(void *arg) {
     return NULL;
 }
 
+static void *discard(void *arg) {
+    int fd = (int)(long)arg;
+    char *buf = malloc(BUF_SIZE);
+    long long got = 0;
+    ssize_t n;
+    while (buf && (n = read(fd, buf, BUF_SIZE)) > 0) got += n;
+    free(buf);
+    char line[32];
+    int len = snprintf(line, sizeof line, "%lld\n", got);
+    write(fd, line, (size_t)len);
+    close(fd);
+    return NULL;
+}
+
 static void *acceptor(void *arg) {
     int port = (int)(long)arg;
     int lfd = listen_on(SOCK_STREAM, port, 0);
@@ -142,7 +159,8 @@ static void *acceptor(void *arg) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&t, &attr, port == 8 ? peer_info : source, (void *)(long)fd)) close(fd);
+        void *(*serve)(void *) = port == 8 ? peer_info : port == 9 ? discard : source;
+        if (pthread_create(&t, &attr, serve, (void *)(long)fd)) close(fd);
         pthread_attr_destroy(&attr);
     }
     return NULL;
@@ -159,7 +177,8 @@ int main(void) {
     ev.data.ptr = &udp;
     if (epoll_ctl(ep, EPOLL_CTL_ADD, udp, &ev)) die("epoll_ctl udp");
     pthread_t t;
-    if (pthread_create(&t, NULL, acceptor, (void *)8L) || pthread_create(&t, NULL, acceptor, (void *)19L))
+    if (pthread_create(&t, NULL, acceptor, (void *)8L) || pthread_create(&t, NULL, acceptor, (void *)9L) ||
+        pthread_create(&t, NULL, acceptor, (void *)19L))
         die("pthread_create");
     usleep(100000); /* the acceptors listen before we say so */
     printf("ready\n");
