@@ -1,5 +1,6 @@
 #include "log.hpp"
 
+#include "state.hpp"
 #include "unique_fd.hpp"
 
 #include <cstdio>
@@ -21,16 +22,6 @@ struct Sink {
 Sink& sink() {
     static Sink s;
     return s;
-}
-
-std::string now_rfc3339() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    tm t{};
-    gmtime_r(&ts.tv_sec, &t);
-    char buf[64];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
-    return fmt::format("{}.{:09}Z", buf, ts.tv_nsec);
 }
 
 void write_all(int fd, std::string_view s) {

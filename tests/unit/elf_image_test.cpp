@@ -664,29 +664,40 @@ TEST(ParseElfNotes, RejectsEmptyManifestNote) {
 namespace nabla {
 namespace {
 
+// Loads the test image with these devices and returns the device table the
+// guest finds in its boot info (empty, with a failure recorded, if loading fails).
+std::vector<nabla_device> loaded_device_table(const Devices& devs, const Manifest& manifest) {
+    auto failed = [](const std::string& why) {
+        ADD_FAILURE() << why;
+        return std::vector<nabla_device>{};
+    };
+    auto f = TestElf{}.build();
+    auto image = parse_elf(f);
+    if (!image) return failed(image.error().message);
+    BootFacts facts{0, 0, 0, {"kernel"}, {}, {}, 0};
+    auto mem = GuestMemory::reserve(*image, 8 << 20);
+    if (!mem) return failed(mem.error().message);
+    auto layout = plan_layout(*image, mem->mem_start(), mem->mem_bytes(), boot_info_bytes(devs, facts));
+    if (!layout) return failed(layout.error().message);
+    if (!mem->load(*image, f, *layout)) return failed("loading the image failed");
+    auto bi_addr = write_boot_info(*mem, *layout, *image, manifest, devs, facts);
+    if (!bi_addr) return failed(bi_addr.error().message);
+    nabla_boot_info bi;
+    std::memcpy(&bi, mem->bytes(*bi_addr, sizeof bi).data(), sizeof bi);
+    std::vector<nabla_device> d(bi.device_count);
+    std::memcpy(d.data(), mem->bytes(bi.devices, d.size() * sizeof(nabla_device)).data(), d.size() * sizeof(nabla_device));
+    return d;
+}
+
 // The guest's device table follows the manifest's order, whatever order the
 // command line attached the devices in.
 TEST(LoadedImage, DeviceTableFollowsTheManifest) {
-    auto f = TestElf{}.build();
-    auto image = parse_elf(f);
-    ASSERT_TRUE(image) << image.error().message;
     Devices devs;
     devs.blocks.push_back({"disk", "disk.img", UniqueFd{}, 1 << 20, 512, true});
     devs.taps.push_back({"service", "tap0", UniqueFd{}, Mac{2, 0, 0, 0, 0, 1}, 1500});
     Manifest manifest{NABLA_ABI_VERSION, {{"service", DeviceKind::net}, {"disk", DeviceKind::block}}};
-    BootFacts facts{0, 0, 0, {"kernel"}, {}, {}, 0};
-    auto mem = GuestMemory::reserve(*image, 8 << 20);
-    ASSERT_TRUE(mem) << mem.error().message;
-    auto layout = plan_layout(*image, mem->mem_start(), mem->mem_bytes(), boot_info_bytes(devs, facts));
-    ASSERT_TRUE(layout) << layout.error().message;
-    ASSERT_TRUE(mem->load(*image, f, *layout));
-    auto bi_addr = write_boot_info(*mem, *layout, *image, manifest, devs, facts);
-    ASSERT_TRUE(bi_addr) << bi_addr.error().message;
-    nabla_boot_info bi;
-    std::memcpy(&bi, mem->bytes(*bi_addr, sizeof bi).data(), sizeof bi);
-    ASSERT_EQ(bi.device_count, 2u);
-    nabla_device d[2];
-    std::memcpy(d, mem->bytes(bi.devices, sizeof d).data(), sizeof d);
+    auto d = loaded_device_table(devs, manifest);
+    ASSERT_EQ(d.size(), 2u);
     EXPECT_STREQ(d[0].name, "service");
     EXPECT_EQ(d[0].kind, NABLA_DEVICE_NET);
     EXPECT_EQ(d[0].u.net.mtu, 1500u);
@@ -697,26 +708,13 @@ TEST(LoadedImage, DeviceTableFollowsTheManifest) {
 
 // --net-ip, --net-gw, --net-route and --net-mtu reach the guest's device table.
 TEST(LoadedImage, NetDeviceCarriesItsIpv4Setup) {
-    auto f = TestElf{}.build();
-    auto image = parse_elf(f);
-    ASSERT_TRUE(image) << image.error().message;
     Devices devs;
     Ip4Config ip4{Ip4Net{{10, 1, 2, 3}, 32}, Ip4{169, 254, 1, 1}, {{{{192, 168, 60, 0}, 24}, {10, 0, 0, 3}}}};
     devs.taps.push_back({"eth0", "tap0", UniqueFd{}, Mac{2, 0, 0, 0, 0, 1}, 9000, ip4});
     devs.taps.push_back({"bare", "tap1", UniqueFd{}, Mac{2, 0, 0, 0, 0, 2}, 1500});
     Manifest manifest{NABLA_ABI_VERSION, {{"eth0", DeviceKind::net}, {"bare", DeviceKind::net}}};
-    BootFacts facts{0, 0, 0, {"kernel"}, {}, {}, 0};
-    auto mem = GuestMemory::reserve(*image, 8 << 20);
-    ASSERT_TRUE(mem) << mem.error().message;
-    auto layout = plan_layout(*image, mem->mem_start(), mem->mem_bytes(), boot_info_bytes(devs, facts));
-    ASSERT_TRUE(layout) << layout.error().message;
-    ASSERT_TRUE(mem->load(*image, f, *layout));
-    auto bi_addr = write_boot_info(*mem, *layout, *image, manifest, devs, facts);
-    ASSERT_TRUE(bi_addr) << bi_addr.error().message;
-    nabla_boot_info bi;
-    std::memcpy(&bi, mem->bytes(*bi_addr, sizeof bi).data(), sizeof bi);
-    nabla_device d[2];
-    std::memcpy(d, mem->bytes(bi.devices, sizeof d).data(), sizeof d);
+    auto d = loaded_device_table(devs, manifest);
+    ASSERT_EQ(d.size(), 2u);
     const auto& net = d[0].u.net;
     EXPECT_EQ(net.mtu, 9000u);
     EXPECT_EQ(std::vector<uint8_t>(net.ip4, net.ip4 + 4), (std::vector<uint8_t>{10, 1, 2, 3}));
