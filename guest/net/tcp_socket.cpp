@@ -26,6 +26,14 @@ namespace {
 
 constexpr size_t max_accept_queue = 4096; // Linux's default somaxconn
 
+// How many connections listen(fd, backlog) lets wait for accept(): as on
+// Linux, backlog + 1, with backlog taken within [1, somaxconn]. lwIP's own
+// limit on handshakes in progress is separate.
+size_t accept_queue_limit(int backlog) {
+    size_t b = backlog <= 0 ? 1 : static_cast<size_t>(backlog);
+    return (b > max_accept_queue ? max_accept_queue : b) + 1;
+}
+
 struct IovCursor;
 
 class TcpSocket final : public InetSocket {
@@ -200,7 +208,7 @@ long TcpSocket::bind(const sockaddr* addr, socklen_t len) {
 long TcpSocket::listen(int backlog) {
     if (!pcb_) return -EINVAL;
     if (state_ == State::listening) { // Linux lets a second listen() change the backlog
-        backlog_ = backlog <= 0 ? 1 : static_cast<size_t>(backlog) > max_accept_queue ? max_accept_queue : static_cast<size_t>(backlog);
+        backlog_ = accept_queue_limit(backlog);
         return 0;
     }
     if (state_ != State::fresh) return -EINVAL;
@@ -213,9 +221,7 @@ long TcpSocket::listen(int backlog) {
     if (!lpcb) return lwip_errno(err);
     pcb_ = lpcb; // lwIP freed the old pcb
     state_ = State::listening;
-    backlog_ = backlog <= 0 ? 1 : static_cast<size_t>(backlog) > max_accept_queue ? max_accept_queue : static_cast<size_t>(backlog);
-    // Linux's accept queue holds backlog + 1; lwIP's half-open limit is separate.
-    backlog_ += 1;
+    backlog_ = accept_queue_limit(backlog);
     tcp_arg(pcb_, this);
     tcp_accept(pcb_, on_accept);
     return 0;
@@ -239,7 +245,7 @@ long TcpSocket::accept(Socket** out, sockaddr* addr, socklen_t* len, bool nonblo
 
 long TcpSocket::connect(const sockaddr* addr, socklen_t len, bool nonblock) {
     switch (state_) {
-    case State::connecting: return nonblock ? -EALREADY : -EALREADY;
+    case State::connecting: return -EALREADY;
     case State::connected: return -EISCONN;
     case State::listening: return -EISCONN;
     case State::fresh: break;
@@ -293,7 +299,7 @@ long TcpSocket::sendmsg(const msghdr* m, int flags, bool nonblock) {
             if (err == ERR_MEM) { // segment queue full: send what is queued and wait
                 flush();
                 if (dontwait) return total ? total : -EAGAIN;
-                if (!wait_until([&] { return tcp_sndqueuelen(pcb_) < TCP_SND_QUEUELEN / 2 || !pcb_; }, deadline))
+                if (!wait_until([&] { return !pcb_ || tcp_sndqueuelen(pcb_) < TCP_SND_QUEUELEN / 2; }, deadline))
                     return total ? total : -EAGAIN;
                 if (!pcb_) return total ? total : -EPIPE;
                 continue;
