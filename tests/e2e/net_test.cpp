@@ -15,8 +15,6 @@ using namespace nabla::test;
 
 namespace {
 
-bool sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
-
 class Net : public testing::Test {
 protected:
     void SetUp() override {

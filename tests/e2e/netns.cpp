@@ -15,8 +15,6 @@ extern char** environ;
 
 namespace nabla::test {
 
-bool sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
-
 NetNs::NetNs() { make(false); }
 NetNs::NetNs(Bare) { make(true); }
 

@@ -17,8 +17,6 @@
 
 namespace nabla::test {
 
-bool sh(const std::string& cmd); // quietly; true on exit status 0
-
 class NetNs {
 public:
     // Not ok() when it could not be made; skip_reason() says why.

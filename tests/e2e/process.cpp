@@ -73,6 +73,8 @@ Outcome run(const std::vector<std::string>& argv, std::chrono::milliseconds time
     return o;
 }
 
+bool sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
+
 Outcome nabla_run(std::vector<std::string> args) {
     args.insert(args.begin(), bin("nabla-run"));
     return run(args);

@@ -58,4 +58,7 @@ private:
 
 std::string describe(const Outcome& o); // for assertion messages
 
+// A shell command, its output discarded; true on exit status 0.
+bool sh(const std::string& cmd);
+
 } // namespace nabla::test
